@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Ott.Api.Hosting;
+using Ott.Grains.Interfaces;
+
+namespace Ott.Api.Events;
+
+/// <summary>
+/// Reads, validates and ingests events for <c>POST /events</c> and <c>POST /events/batch</c>. The no-op mode runs
+/// the same reading and validation without calling the cluster (bench/ measures the HTTP ceiling with it).
+/// </summary>
+public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOptions<ApiOptions> options)
+{
+    public async Task<IResult> SingleAsync(HttpRequest request, bool noop)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var validation = new EventValidator(time).Validate(document!.RootElement);
+            if (!validation.IsValid)
+            {
+                return Problems.Problems.Validation(validation.Errors, "The event was rejected; nothing was ingested.");
+            }
+
+            if (noop)
+            {
+                return TypedResults.Accepted((string?)null, new EventAccepted("queued", validation.EventId!));
+            }
+
+            var statuses = await grains.GetGrain<IIngestGrain>(0).IngestAsync([validation.Event!]);
+            return statuses[0] switch
+            {
+                IngestStatus.Overloaded => Overloaded(request.HttpContext),
+                var status => TypedResults.Accepted((string?)null,
+                    new EventAccepted(status == IngestStatus.Duplicate ? "duplicate" : "queued", validation.EventId!)),
+            };
+        }
+    }
+
+    public async Task<IResult> BatchAsync(HttpRequest request, bool noop)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (document)
+        {
+            var root = document!.RootElement;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return Problems.Problems.BadRequest("The body must be a JSON array of events.");
+            }
+
+            var count = root.GetArrayLength();
+            if (count == 0 || count > options.Value.MaxBatchSize)
+            {
+                return Problems.Problems.Validation(
+                    new Dictionary<string, string[]> { [""] = [$"a batch holds 1-{options.Value.MaxBatchSize} events (got {count})"] },
+                    "The batch was rejected; nothing was ingested.");
+            }
+
+            var validator = new EventValidator(time);
+            var valid = new List<OttEvent>(count);
+            var rejected = new List<BatchRejection>();
+            var index = 0;
+            foreach (var item in root.EnumerateArray())
+            {
+                var validation = validator.Validate(item);
+                if (validation.IsValid)
+                {
+                    valid.Add(validation.Event!);
+                }
+                else
+                {
+                    rejected.Add(new BatchRejection(index, validation.EventId, validation.Errors));
+                }
+
+                index++;
+            }
+
+            if (noop || valid.Count == 0)
+            {
+                return TypedResults.Accepted((string?)null, new BatchAccepted(valid.Count, 0, rejected));
+            }
+
+            var statuses = await grains.GetGrain<IIngestGrain>(0).IngestAsync(valid);
+            if (statuses.Contains(IngestStatus.Overloaded))
+            {
+                return Overloaded(request.HttpContext);
+            }
+
+            var duplicates = statuses.Count(s => s == IngestStatus.Duplicate);
+            return TypedResults.Accepted((string?)null, new BatchAccepted(valid.Count - duplicates, duplicates, rejected));
+        }
+    }
+
+    private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Overloaded(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Problems.Unavailable("The pipeline is saturated; nothing was accepted. Retry after the indicated delay.");
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Ott.Api.Endpoints;
+using Ott.Api.Events;
+using Ott.Api.Json;
+using Ott.Api.Problems;
+using Ott.Grains.Hosting;
+using Scalar.AspNetCore;
+
+namespace Ott.Api.Hosting;
+
+/// <summary>Service registration and endpoint mapping of the HTTP API; keeps Program.cs short.</summary>
+public static partial class ApiHostingExtensions
+{
+    private const string ReadyTag = "ready";
+
+    public static IHostApplicationBuilder AddOttApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatedOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
+        services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        services.AddSingleton<IngestHandler>();
+        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
+        return builder;
+    }
+
+    public static WebApplication MapOttApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("OTT Compliance API"));
+        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+
+        app.MapEventsApi();
+        app.MapAnalystApi();
+        app.MapLegacyApi();
+        if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.NoopIngestEndpoints)
+        {
+            app.MapNoopIngestApi();
+        }
+
+        app.Lifetime.ApplicationStarted.Register(() => LogApiPages(app));
+        return app;
+    }
+
+    private static void LogApiPages(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ott.Api");
+        foreach (var url in app.Urls)
+        {
+            LogPages(logger, url.TrimEnd('/'));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API page: {Url}/scalar/  OpenAPI: {Url}/openapi/v1.json  Health: {Url}/health/ready")]
+    private static partial void LogPages(ILogger logger, string url);
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Ott.Api.Problems;
+
+/// <summary>
+/// Maps exceptions that escape an endpoint to problem documents: Kestrel's bad-request errors keep their status
+/// (413, 400), everything else is a 500 without internals. Nothing reaches the client as a stack trace.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", "The client went away."),
+            _ => (StatusCodes.Status500InternalServerError, "Internal error", "The server failed to handle the request; it was logged."),
+        };
+
+        if (status >= 500)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Path);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = { Status = status, Title = title, Detail = detail, Type = "https://ott-compliance.dev/problems/" + (status >= 500 ? "internal" : "bad-request") },
+        });
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,248 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Aggregation;
+
+/// <summary>How often per-silo aggregates are flushed to the shared grains (configuration section <c>Ott:Aggregation</c>).</summary>
+public sealed class AggregationOptions
+{
+    public const string Section = "Ott:Aggregation";
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Grain calls in flight at once during a flush.</summary>
+    [Range(1, 1024)]
+    public int MaxConcurrentCalls { get; set; } = 64;
+}
+
+/// <summary>
+/// Pre-aggregates, per silo, what user grains observe for devices and regions, and flushes it to the device and
+/// region grains about once a second: one call per active device or region per interval instead of one per event
+/// (DESIGN.md invariant 3). A failed flush keeps its data for the next one.
+/// </summary>
+public sealed partial class SiloAggregator(
+    IGrainFactory grains,
+    IOptions<AggregationOptions> options,
+    ILogger<SiloAggregator> logger) : BackgroundService
+{
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private Dictionary<string, Dictionary<(string User, string Ip), DeviceUsage>> _devices = new(StringComparer.Ordinal);
+    private Dictionary<string, RegionAccumulator> _regions = new(StringComparer.Ordinal);
+
+    /// <summary>Records one assessed event. Called from user grains; never blocks on I/O.</summary>
+    public void Observe(OttEvent e, Assessment assessment)
+    {
+        lock (_lock)
+        {
+            if (!_devices.TryGetValue(e.DeviceId, out var usage))
+            {
+                _devices[e.DeviceId] = usage = [];
+            }
+
+            var key = (e.UserId, e.IpAddress);
+            usage[key] = usage.TryGetValue(key, out var known)
+                ? known with
+                {
+                    Events = known.Events + 1,
+                    FirstSeen = e.Timestamp < known.FirstSeen ? e.Timestamp : known.FirstSeen,
+                    LastSeen = e.Timestamp > known.LastSeen ? e.Timestamp : known.LastSeen,
+                }
+                : new DeviceUsage(e.UserId, e.IpAddress, 1, e.Timestamp, e.Timestamp);
+
+            if (!_regions.TryGetValue(e.Region, out var region))
+            {
+                _regions[e.Region] = region = new RegionAccumulator();
+            }
+
+            region.Add(e, assessment);
+        }
+    }
+
+    /// <summary>Sends everything accumulated so far to the grains now.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            Dictionary<string, Dictionary<(string, string), DeviceUsage>> devices;
+            Dictionary<string, RegionAccumulator> regions;
+            lock (_lock)
+            {
+                (devices, _devices) = (_devices, new(StringComparer.Ordinal));
+                (regions, _regions) = (_regions, new(StringComparer.Ordinal));
+            }
+
+            using var throttle = new SemaphoreSlim(options.Value.MaxConcurrentCalls);
+            var calls = new List<Task>(devices.Count + regions.Count);
+            foreach (var (deviceId, usage) in devices)
+            {
+                var list = usage.Values.ToList();
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<IDeviceGrain>(deviceId).RecordAsync(list),
+                    () => Restore(deviceId, list)));
+            }
+
+            foreach (var (code, accumulator) in regions)
+            {
+                var delta = accumulator.ToDelta();
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<IRegionGrain>(code).RecordAsync(delta),
+                    () => Restore(code, accumulator)));
+            }
+
+            await Task.WhenAll(calls);
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            // Last flush so a graceful shutdown loses nothing that was observed.
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            LogFinalFlushFailed(logger, ex);
+        }
+    }
+
+    private async Task CallAsync(SemaphoreSlim throttle, Func<Task> call, Action restore)
+    {
+        await throttle.WaitAsync();
+        try
+        {
+            await call();
+        }
+        catch (Exception ex)
+        {
+            LogFlushFailed(logger, ex);
+            restore();
+        }
+        finally
+        {
+            throttle.Release();
+        }
+    }
+
+    private void Restore(string deviceId, List<DeviceUsage> usage)
+    {
+        lock (_lock)
+        {
+            if (!_devices.TryGetValue(deviceId, out var current))
+            {
+                _devices[deviceId] = current = [];
+            }
+
+            foreach (var u in usage)
+            {
+                var key = (u.UserId, u.IpAddress);
+                current[key] = current.TryGetValue(key, out var known)
+                    ? known with
+                    {
+                        Events = known.Events + u.Events,
+                        FirstSeen = u.FirstSeen < known.FirstSeen ? u.FirstSeen : known.FirstSeen,
+                        LastSeen = u.LastSeen > known.LastSeen ? u.LastSeen : known.LastSeen,
+                    }
+                    : u;
+            }
+        }
+    }
+
+    private void Restore(string code, RegionAccumulator accumulator)
+    {
+        lock (_lock)
+        {
+            if (_regions.TryGetValue(code, out var current))
+            {
+                current.Merge(accumulator);
+            }
+            else
+            {
+                _regions[code] = accumulator;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing aggregates to a grain failed; they are kept for the next flush")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The final flush of aggregates at shutdown failed")]
+    private static partial void LogFinalFlushFailed(ILogger logger, Exception exception);
+
+    /// <summary>Counts for one region between two flushes.</summary>
+    private sealed class RegionAccumulator
+    {
+        private readonly Dictionary<EventType, long> _byType = [];
+        private readonly Dictionary<RiskLevel, long> _byLevel = [];
+        private readonly Dictionary<DateOnly, (long Events, long High, long Violations)> _days = [];
+        private DateTimeOffset _last = DateTimeOffset.MinValue;
+
+        public void Add(OttEvent e, Assessment assessment)
+        {
+            _byType[e.Type] = _byType.GetValueOrDefault(e.Type) + 1;
+            _byLevel[assessment.RiskLevel] = _byLevel.GetValueOrDefault(assessment.RiskLevel) + 1;
+            var date = DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
+            var day = _days.GetValueOrDefault(date);
+            var high = assessment.RiskLevel >= RiskLevel.High ? 1 : 0;
+            _days[date] = (day.Events + 1, day.High + high, day.Violations);
+            if (e.Timestamp > _last)
+            {
+                _last = e.Timestamp;
+            }
+        }
+
+        public void Merge(RegionAccumulator other)
+        {
+            foreach (var (type, count) in other._byType)
+            {
+                _byType[type] = _byType.GetValueOrDefault(type) + count;
+            }
+
+            foreach (var (level, count) in other._byLevel)
+            {
+                _byLevel[level] = _byLevel.GetValueOrDefault(level) + count;
+            }
+
+            foreach (var (date, counts) in other._days)
+            {
+                var day = _days.GetValueOrDefault(date);
+                _days[date] = (day.Events + counts.Events, day.High + counts.High, day.Violations + counts.Violations);
+            }
+
+            if (other._last > _last)
+            {
+                _last = other._last;
+            }
+        }
+
+        public RegionDelta ToDelta() => new(
+            new Dictionary<EventType, long>(_byType),
+            new Dictionary<RiskLevel, long>(_byLevel),
+            _days.OrderBy(d => d.Key).Select(d => new RegionDayCounts(d.Key, d.Value.Events, d.Value.High, d.Value.Violations)).ToList(),
+            _last);
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Ott.Grains.Aggregation;
+using Ott.Grains.Common;
+using Ott.Grains.Devices;
+using Ott.Grains.Ingest;
+using Ott.Grains.Logs;
+using Ott.Grains.Scoring;
+using Ott.Grains.Users;
+
+namespace Ott.Grains.Hosting;
+
+/// <summary>Registers the engines, options and silo-local services the grains depend on.</summary>
+public static class OttGrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds everything a silo needs besides Orleans providers: validated options, engines, the embedded log,
+    /// the aggregator and the replay service.
+    /// </summary>
+    public static IServiceCollection AddOttGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.AddValidatedOptions<ScoringOptions>(configuration, ScoringOptions.Section);
+        services.AddValidatedOptions<RollingWindowOptions>(configuration, RollingWindowOptions.Section);
+        services.AddValidatedOptions<WriteBehindOptions>(configuration, WriteBehindOptions.Section);
+        services.AddValidatedOptions<DeviceOptions>(configuration, DeviceOptions.Section);
+        services.AddValidatedOptions<AggregationOptions>(configuration, AggregationOptions.Section);
+        services.AddValidatedOptions<ReplayOptions>(configuration, ReplayOptions.Section);
+        services.AddValidatedOptions<EventLogOptions>(configuration, EventLogOptions.Section);
+
+        services.AddSingleton(sp => new RiskScorer(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
+        services.AddSingleton<PipelineCounters>();
+
+        services.TryAddSingleton(sp => new InMemoryEventStore(
+            sp.GetRequiredService<IOptions<EventLogOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
+        services.TryAddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
+
+        services.AddSingleton<SiloAggregator>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloAggregator>());
+        services.AddSingleton<ReplayService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReplayService>());
+        return services;
+    }
+
+    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/>, validated by data annotations at start-up.</summary>
+    public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class =>
+        services.AddOptions<T>()
+            .Bind(configuration.GetSection(section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+}

@@ -1,0 +1,37 @@
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Logs;
+
+/// <summary>What happened to one event offered to the log.</summary>
+public enum AppendOutcome : byte
+{
+    /// <summary>Newly logged; it is now owed exactly one assessment.</summary>
+    Appended = 1,
+
+    /// <summary>The event_id is already in the log's dedupe window; nothing was logged.</summary>
+    Duplicate,
+
+    /// <summary>The log will not take more now (too many events await assessment); nothing was logged.</summary>
+    Overloaded,
+}
+
+/// <summary>Counters of the event log since start (embedded) or in the database (production).</summary>
+public sealed record EventLogStats(long Accepted, long Duplicates, long Pending, long Failed);
+
+/// <summary>
+/// The log of accepted events: the dedupe authority (by event_id) and the record of what is still owed an
+/// assessment. Embedded: <see cref="InMemoryEventStore"/>; production: PostgreSQL (a later issue).
+/// </summary>
+public interface IEventLog
+{
+    /// <summary>Appends the events, in order; one outcome per event. An id repeated inside the batch is a duplicate.</summary>
+    ValueTask<AppendOutcome[]> AppendAsync(IReadOnlyList<OttEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>Events accepted before <paramref name="acceptedBefore"/> that still have no assessment (for replay).</summary>
+    ValueTask<IReadOnlyList<OttEvent>> GetUnassessedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that an event could not be assessed, so it is no longer pending.</summary>
+    ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default);
+
+    ValueTask<EventLogStats> GetEventStatsAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,184 @@
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Logs;
+
+/// <summary>
+/// The embedded profile's event and assessment log, in process memory, with hard bounds:
+/// <see cref="EventLogOptions.DedupeCapacity"/> ids for dedupe (FIFO), <see cref="EventLogOptions.MaxPending"/>
+/// unassessed events (then back-pressure), <see cref="EventLogOptions.AssessmentCapacity"/> assessments (FIFO).
+/// One instance per process: it serves one silo, which is what the embedded profile runs.
+/// </summary>
+public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider time) : IEventLog, IAssessmentLog
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly Queue<string> _knownOrder = new();
+    private readonly Dictionary<string, (OttEvent Event, DateTimeOffset AcceptedAt)> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Assessment> _assessments = new(StringComparer.Ordinal);
+    private readonly Assessment?[] _ring = new Assessment?[options.AssessmentCapacity];
+    private int _ringStart;
+    private int _ringCount;
+    private readonly Dictionary<string, Queue<Assessment>> _byUser = new(StringComparer.Ordinal);
+    private readonly long[] _byLevel = new long[5];
+    private long _accepted;
+    private long _duplicates;
+    private long _failed;
+    private long _assessed;
+
+    public ValueTask<AppendOutcome[]> AppendAsync(IReadOnlyList<OttEvent> events, CancellationToken cancellationToken = default)
+    {
+        var outcomes = new AppendOutcome[events.Count];
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_pending.Count + events.Count > options.MaxPending)
+            {
+                Array.Fill(outcomes, AppendOutcome.Overloaded);
+                return ValueTask.FromResult(outcomes);
+            }
+
+            for (var i = 0; i < events.Count; i++)
+            {
+                var e = events[i];
+                if (!_known.Add(e.EventId))
+                {
+                    outcomes[i] = AppendOutcome.Duplicate;
+                    _duplicates++;
+                    continue;
+                }
+
+                _knownOrder.Enqueue(e.EventId);
+                if (_knownOrder.Count > options.DedupeCapacity)
+                {
+                    _known.Remove(_knownOrder.Dequeue());
+                }
+
+                _pending[e.EventId] = (e, now);
+                _accepted++;
+                outcomes[i] = AppendOutcome.Appended;
+            }
+        }
+
+        return ValueTask.FromResult(outcomes);
+    }
+
+    public ValueTask<IReadOnlyList<OttEvent>> GetUnassessedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<OttEvent> result = _pending.Values
+                .Where(p => p.AcceptedAt < acceptedBefore)
+                .OrderBy(p => p.AcceptedAt)
+                .Take(limit)
+                .Select(p => p.Event)
+                .ToList();
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    public ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            if (_pending.Remove(eventId))
+            {
+                _failed++;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<EventLogStats> GetEventStatsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(new EventLogStats(_accepted, _duplicates, _pending.Count, _failed));
+        }
+    }
+
+    public ValueTask AppendAsync(Assessment assessment, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _pending.Remove(assessment.EventId);
+            if (!_assessments.TryAdd(assessment.EventId, assessment))
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _assessed++;
+            _byLevel[(int)assessment.RiskLevel]++;
+            if (!_byUser.TryGetValue(assessment.UserId, out var userQueue))
+            {
+                _byUser[assessment.UserId] = userQueue = new Queue<Assessment>();
+            }
+
+            userQueue.Enqueue(assessment);
+
+            if (_ringCount == _ring.Length)
+            {
+                var evicted = _ring[_ringStart]!;
+                _ring[_ringStart] = assessment;
+                _ringStart = (_ringStart + 1) % _ring.Length;
+                _assessments.Remove(evicted.EventId);
+                var queue = _byUser[evicted.UserId];
+                queue.Dequeue();
+                if (queue.Count == 0)
+                {
+                    _byUser.Remove(evicted.UserId);
+                }
+            }
+            else
+            {
+                _ring[(_ringStart + _ringCount) % _ring.Length] = assessment;
+                _ringCount++;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<Assessment?> GetAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(_assessments.GetValueOrDefault(eventId));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Assessment>> GetByUserAsync(string userId, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Assessment> result = _byUser.TryGetValue(userId, out var queue)
+                ? queue.Reverse().Take(limit).ToList()
+                : [];
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Assessment>> GetLatestAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var count = Math.Min(limit, _ringCount);
+            var result = new Assessment[count];
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = _ring[(_ringStart + _ringCount - 1 - i) % _ring.Length]!;
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<Assessment>>(result);
+        }
+    }
+
+    public ValueTask<AssessmentStats> GetAssessmentStatsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var byLevel = Enum.GetValues<RiskLevel>().ToDictionary(level => level, level => _byLevel[(int)level]);
+            return ValueTask.FromResult(new AssessmentStats(_assessed, byLevel));
+        }
+    }
+}

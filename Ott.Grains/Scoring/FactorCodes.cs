@@ -1,0 +1,20 @@
+namespace Ott.Grains.Scoring;
+
+/// <summary>The factor codes of RISK.md section 2, as they appear in assessments.</summary>
+public static class FactorCodes
+{
+    public const string AuthOrPlaybackError = "auth_or_playback_error";
+    public const string EuNoConsent = "eu_no_consent";
+    public const string MultiRegionAccess = "multi_region_access";
+    public const string HighFrequencyActivity = "high_frequency_activity";
+    public const string CredentialStuffing = "credential_stuffing";
+    public const string BulkDataAccess = "bulk_data_access";
+    public const string Plan = "plan";
+}
+
+/// <summary>Codes of data-quality notes (no points).</summary>
+public static class NoteCodes
+{
+    public const string RegionClaimMismatch = "region_claim_mismatch";
+    public const string LateEvent = "late_event";
+}

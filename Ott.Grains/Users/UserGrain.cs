@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using Ott.Grains.Aggregation;
+using Ott.Grains.Common;
+using Ott.Grains.Interfaces;
+using Ott.Grains.Logs;
+using Ott.Grains.Scoring;
+
+namespace Ott.Grains.Users;
+
+/// <summary>
+/// One per user. Subscribed implicitly to the user's event stream; for each event: update the rolling state,
+/// score it, write the assessment to the log, and hand per-device and per-region facts to the silo aggregator
+/// (no grain call per event). State is written behind.
+/// </summary>
+[ImplicitStreamSubscription(EventStreams.Namespace)]
+public sealed partial class UserGrain(
+    [PersistentState("user", StorageNames.Grains)] IPersistentState<UserRollingState> state,
+    IOptions<WriteBehindOptions> writeBehind,
+    IOptions<RollingWindowOptions> rolling,
+    RiskScorer scorer,
+    IAssessmentLog assessments,
+    IEventLog events,
+    SiloAggregator aggregator,
+    PipelineCounters counters,
+    TimeProvider time,
+    ILogger<UserGrain> logger)
+    : WriteBehindGrain<UserRollingState>(state, writeBehind), IUserGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<OttEvent>
+{
+    private readonly RollingWindow _window = new(rolling.Value);
+
+    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        handleFactory.Create<OttEvent>().ResumeAsync(this);
+
+    public async Task OnNextAsync(IList<SequentialItem<OttEvent>> items)
+    {
+        foreach (var item in items)
+        {
+            await ProcessAsync(item.Item);
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["user_id"] = this.GetPrimaryKeyString() });
+        LogStreamError(logger, ex);
+        return Task.CompletedTask;
+    }
+
+    public Task<UserRiskProfile?> GetRiskProfileAsync()
+    {
+        if (State.TotalEvents == 0)
+        {
+            return Task.FromResult<UserRiskProfile?>(null);
+        }
+
+        var newest = State.NewestEventTime!.Value;
+        var created = State.AccountCreatedAt ?? State.FirstEventTime!.Value;
+        return Task.FromResult<UserRiskProfile?>(new UserRiskProfile
+        {
+            UserId = this.GetPrimaryKeyString(),
+            Threshold = scorer.Options.DefaultThreshold,
+            ThresholdSource = "default",
+            Features = _window.Current(State),
+            RecentAssessments = State.RecentAssessments.AsEnumerable().Reverse().ToList(),
+            Consent = State.Consent,
+            FirstSeen = State.FirstEventTime!.Value,
+            LastEventTime = newest,
+            AccountCreatedAt = State.AccountCreatedAt,
+            AccountAgeDays = Math.Round(Math.Max(0, (newest - created).TotalDays), 2),
+            TotalEvents = State.TotalEvents,
+            LastRegion = State.LastRegion,
+            Plan = State.Plan,
+        });
+    }
+
+    private async Task ProcessAsync(OttEvent e)
+    {
+        if (_window.WasSeen(State, e.EventId))
+        {
+            counters.Redelivered();
+            return;
+        }
+
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["event_id"] = e.EventId, ["user_id"] = e.UserId });
+        try
+        {
+            var observation = _window.Observe(State, e);
+            var score = scorer.Score(e, observation, scorer.Options.DefaultThreshold);
+            var assessment = new Assessment
+            {
+                EventId = e.EventId,
+                UserId = e.UserId,
+                DeviceId = e.DeviceId,
+                ContentId = e.ContentId,
+                EventType = e.Type,
+                Region = e.Region,
+                EventTime = e.Timestamp,
+                RiskScore = score.Score,
+                RiskLevel = score.Level,
+                Threshold = score.Threshold,
+                Factors = score.Factors,
+                Notes = score.Notes,
+                Action = score.Action,
+                ProcessedAt = time.GetUtcNow(),
+            };
+
+            _window.Remember(State, new AssessmentSummary(
+                e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
+            await assessments.AppendAsync(assessment);
+            aggregator.Observe(e, assessment);
+            counters.Assessed(e.ReceivedAt, assessment.ProcessedAt);
+            await ChangedAsync();
+        }
+        catch (Exception ex)
+        {
+            LogProcessingFailed(logger, ex);
+            counters.Failed();
+            await events.MarkFailedAsync(e.EventId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Assessing the event failed; it is counted as failed")]
+    private static partial void LogProcessingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The user's event stream reported an error")]
+    private static partial void LogStreamError(ILogger logger, Exception exception);
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Hosting;
+using Ott.Silo.Hosting;
+
+namespace Ott.Silo;
+
+/// <summary>A standalone silo: the same grains and configuration as the API's co-hosted silo, without HTTP.</summary>
+public static class SiloProgram
+{
+    public static Task<int> Main(string[] args) => StartupGuard.RunAsync(async () =>
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.AddOttSilo();
+        await builder.Build().RunAsync();
+    });
+}
