@@ -8,6 +8,7 @@ return await StartupGuard.RunAsync(async () =>
     builder.AddOttApi();
 
     var app = builder.Build();
+    StartupGuard.ValidateOptions(app.Services);
     app.MapOttApi();
     await app.RunAsync();
 });

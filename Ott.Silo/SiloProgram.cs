@@ -10,6 +10,8 @@ public static class SiloProgram
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddOttSilo();
-        await builder.Build().RunAsync();
+        var host = builder.Build();
+        StartupGuard.ValidateOptions(host.Services);
+        await host.RunAsync();
     });
 }

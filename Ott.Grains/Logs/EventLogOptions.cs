@@ -13,7 +13,7 @@ public sealed class EventLogOptions
 
     /// <summary>Event ids remembered for dedupe (oldest forgotten first). About 100 bytes each.</summary>
     [Range(1_000, 50_000_000)]
-    public int DedupeCapacity { get; set; } = 1_000_000;
+    public int DedupeCapacity { get; set; } = 500_000;
 
     /// <summary>Assessments kept for reads (oldest evicted first).</summary>
     [Range(100, 10_000_000)]

@@ -14,8 +14,12 @@ namespace Ott.Grains.Users;
 /// One per user. Subscribed implicitly to the user's event stream; for each event: update the rolling state,
 /// score it, write the assessment to the log, and hand per-device and per-region facts to the silo aggregator
 /// (no grain call per event). State is written behind.
+/// [RandomPlacement]: user grains are activated by the stream pulling agents; resource-optimised placement's local
+/// preference piles them onto the agents' silos in a quiet cluster, random placement spreads per-event work evenly
+/// (docs/decisions.md).
 /// </summary>
 [ImplicitStreamSubscription(EventStreams.Namespace)]
+[Orleans.Placement.RandomPlacement]
 public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserRollingState> state,
     IOptions<WriteBehindOptions> writeBehind,

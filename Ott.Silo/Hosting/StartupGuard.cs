@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Ott.Silo.Hosting;
@@ -9,6 +10,13 @@ namespace Ott.Silo.Hosting;
 public static class StartupGuard
 {
     public const int ConfigurationErrorExitCode = 2;
+
+    /// <summary>
+    /// Runs the options validation registered with ValidateOnStart now, before the host starts, so a bad value is
+    /// reported by <see cref="RunAsync"/> as a message instead of a host start-up failure log with a stack trace.
+    /// </summary>
+    public static void ValidateOptions(IServiceProvider services) =>
+        services.GetService<IStartupValidator>()?.Validate();
 
     public static async Task<int> RunAsync(Func<Task> run)
     {

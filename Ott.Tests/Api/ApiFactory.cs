@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Ott.Api.Json;
+
+namespace Ott.Tests.Api;
+
+/// <summary>The API with its co-hosted silo, on free ports and a fresh cluster id, served in memory.</summary>
+public sealed class ApiFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Ott:ClusterId", $"test-{Guid.NewGuid():N}"[..20]);
+        builder.UseSetting("Ott:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Ott:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Ott:Api:NoopIngestEndpoints", "true");
+        builder.UseSetting("Ott:Aggregation:FlushInterval", "00:00:00.200");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>HTTP helpers shared by the API tests.</summary>
+public static class Http
+{
+    public static StringContent Json(JsonNode node) => new(node.ToJsonString(), Encoding.UTF8, "application/json");
+
+    public static Task<HttpResponseMessage> PostEventAsync(this HttpClient client, JsonNode node) => client.PostAsync("/events", Json(node));
+
+    public static Task<HttpResponseMessage> PostBatchAsync(this HttpClient client, params JsonNode[] nodes) =>
+        client.PostAsync("/events/batch", Json(new JsonArray(nodes.Select(n => (JsonNode?)n.DeepClone()).ToArray())));
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<T>(JsonDefaults.Options))!;
+
+    public static async Task<JsonElement> DrainAsync(this HttpClient client)
+    {
+        var response = await client.PostAsync("/process/drain?timeout_seconds=30", null);
+        var body = await response.JsonAsync();
+        Assert.That(body.GetProperty("drained").GetBoolean(), Is.True, $"drain timed out: {body}");
+        return body;
+    }
+
+    /// <summary>The errors object of a problem document, as field -> messages.</summary>
+    public static Dictionary<string, string[]> Errors(this JsonElement problem) =>
+        problem.GetProperty("errors").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.EnumerateArray().Select(v => v.GetString()!).ToArray());
+}

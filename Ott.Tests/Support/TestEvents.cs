@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Ott.Grains.Interfaces;
+
+namespace Ott.Tests.Support;
+
+/// <summary>Builders of valid events, as wire JSON and as canonical <see cref="OttEvent"/>s.</summary>
+public static class TestEvents
+{
+    public static readonly DateTimeOffset T0 = new(2026, 1, 16, 12, 0, 0, TimeSpan.Zero);
+
+    private static long _sequence;
+
+    public static string NewId(string prefix = "evt") =>
+        $"{prefix}-{Interlocked.Increment(ref _sequence)}-{Guid.NewGuid().ToString("N")[..12]}";
+
+    public static OttEvent Event(
+        string? userId = null,
+        EventType type = EventType.Play,
+        DateTimeOffset? at = null,
+        string region = "US",
+        bool hasConsent = true,
+        string ip = "198.51.100.1",
+        string device = "tv_1",
+        SubscriptionPlan? plan = null,
+        long? records = null,
+        bool? isEu = null,
+        string? eventId = null,
+        DateTimeOffset? accountCreatedAt = null) => new()
+    {
+        EventId = eventId ?? NewId(),
+        UserId = userId ?? NewId("user"),
+        DeviceId = device,
+        ContentId = "content_1",
+        Type = type,
+        Timestamp = at ?? T0,
+        Region = region,
+        IsEuClaim = isEu ?? Ott.Grains.Geo.RegionCodes.IsEuMember(region),
+        HasConsent = hasConsent,
+        IpAddress = ip,
+        Plan = plan,
+        RecordsAccessed = records,
+        AccountCreatedAt = accountCreatedAt,
+        ReceivedAt = at ?? T0,
+    };
+
+    /// <summary>A valid wire event; change fields with <paramref name="edit"/>.</summary>
+    public static JsonObject Json(Action<JsonObject>? edit = null, DateTimeOffset? at = null)
+    {
+        var json = new JsonObject
+        {
+            ["event_id"] = NewId(),
+            ["user_id"] = NewId("user"),
+            ["device_id"] = "tv_1",
+            ["content_id"] = "content_1",
+            ["event_type"] = "play",
+            ["timestamp"] = (at ?? DateTimeOffset.UtcNow.AddMinutes(-1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["region"] = "US",
+            ["is_eu"] = false,
+            ["has_consent"] = true,
+            ["ip_address"] = "198.51.100.7",
+        };
+        edit?.Invoke(json);
+        return json;
+    }
+}

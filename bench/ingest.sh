@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Ingest load test on 127.0.0.1 with wrk (apt: wrk). Runs, in one process and one run, the no-op ingest
+# endpoints (HTTP + JSON + validation, no cluster) next to the real ones (through the ingest grain, the
+# stream and the user grains), single events and batches, and reports each with the real/no-op ratio.
+# For the real runs it also drains: "assessed/s" counts from the first request to the last assessment.
+# Bounded: each wrk run lasts DURATION seconds; the API is stopped at the end.
+#
+#   bench/ingest.sh                 # defaults: DURATION=20 CONNECTIONS=64 BATCH=500 THREADS=2
+#   DURATION=30 BATCH=1000 bench/ingest.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-20}
+CONNECTIONS=${CONNECTIONS:-64}
+BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-8}
+THREADS=${THREADS:-2}
+BATCH=${BATCH:-500}
+USERS=${USERS:-10000}
+PORT=${PORT:-5099}
+BASE="http://127.0.0.1:$PORT"
+OUT=bench/results
+mkdir -p "$OUT"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+
+dotnet build Ott.Api -c Release -v q -nologo >/dev/null
+dotnet Ott.Api/bin/Release/net10.0/Ott.Api.dll --urls "$BASE" --environment Production \
+    --Ott:Api:NoopIngestEndpoints=true --Ott:SiloPort=11191 --Ott:GatewayPort=30091 \
+    --Logging:LogLevel:Default=Warning > "$OUT/api.log" 2>&1 &
+API=$!
+trap 'kill $API 2>/dev/null || true; wait $API 2>/dev/null || true' EXIT
+
+for _ in $(seq 1 120); do
+    curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break
+    sleep 0.5
+done
+curl -fs "$BASE/health/ready" >/dev/null || { echo "API did not become ready; see $OUT/api.log" >&2; exit 1; }
+
+rss_mb() { echo $(( $(ps -o rss= -p "$API") / 1024 )); }
+
+field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
+
+declare -a ROWS
+run() { # name script path connections args...
+    local name=$1 script=$2 path=$3 conns=$4; shift 4
+    local before_stats after_stats start end line accepted drained
+    before_stats=$(curl -fs "$BASE/stats/summary")
+    start=$(date +%s.%N)
+    line=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "bench/$script" "$BASE$path" -- "$@" | tee "$OUT/$name.txt" | grep '^RESULT')
+    if [[ $path != /bench/* ]]; then
+        drained=$(curl -fs -X POST "$BASE/process/drain?timeout_seconds=120")
+        end=$(date +%s.%N)
+        after_stats=$(curl -fs "$BASE/stats/summary")
+        accepted=$(( $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$after_stats") - $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$before_stats") ))
+        assessed_rate=$(awk -v n="$accepted" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
+        echo "$name drain: $drained" >> "$OUT/$name.txt"
+    else
+        accepted="-"; assessed_rate="-"
+    fi
+    local rps p50 p99 errs
+    rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
+    errs=$(( $(field errors_status "$line") + $(field errors_other "$line") ))
+    ROWS+=("$name|$rps|$p50|$p99|$errs|$accepted|$assessed_rate|$(rss_mb)")
+    echo "$name: req/s=$rps p50=${p50}ms p99=${p99}ms errors=$errs accepted=$accepted assessed/s=$assessed_rate rss=$(rss_mb)MB"
+}
+
+# Warm-up (JIT, grain activations), not reported.
+wrk -t1 -c8 -d3s -s bench/event.lua "$BASE/events" -- "$USERS" >/dev/null
+curl -fs -X POST "$BASE/process/drain?timeout_seconds=60" >/dev/null
+
+run noop-single event.lua /bench/noop/events "$CONNECTIONS" "$USERS"
+run real-single event.lua /events "$CONNECTIONS" "$USERS"
+run noop-batch batch.lua /bench/noop/events/batch "$BATCH_CONNECTIONS" "$BATCH" "$USERS"
+run real-batch batch.lua /events/batch "$BATCH_CONNECTIONS" "$BATCH" "$USERS"
+
+echo
+echo "| run | req/s | p50 ms | p99 ms | errors | events accepted | assessed/s (end to end) | RSS MB |"
+echo "|---|---|---|---|---|---|---|---|"
+for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
+single_ratio=$(awk -v a="$(cut -d'|' -f2 <<<"${ROWS[1]}")" -v b="$(cut -d'|' -f2 <<<"${ROWS[0]}")" 'BEGIN { printf "%.2f", a / b }')
+batch_ratio=$(awk -v a="$(cut -d'|' -f2 <<<"${ROWS[3]}")" -v b="$(cut -d'|' -f2 <<<"${ROWS[2]}")" 'BEGIN { printf "%.2f", a / b }')
+echo
+echo "real/no-op ratio: single $single_ratio, batch $batch_ratio (batch of $BATCH events; events/s = req/s x $BATCH)"
