@@ -39,6 +39,14 @@ public sealed class StreamSettings
 
     /// <summary>Most stream batches an agent hands to consumers per pull.</summary>
     [Range(1, 10_000)] public int BatchSize { get; set; } = 100;
+
+    /// <summary>Shortest time a delivered event stays in an agent's cache.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CacheMinTime { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest time an event stays in an agent's cache.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan CacheMaxAge { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>

@@ -59,6 +59,14 @@ public static class SiloHostingExtensions
                 o.GetQueueMsgsTimerPeriod = host.Streams.PullPeriod;
                 o.BatchContainerBatchSize = host.Streams.BatchSize;
             }));
+
+            // Delivered events are never rewound (recovery is the log's replay), so the agents' cache need not
+            // hold them for the default 5-30 minutes.
+            streams.ConfigureCacheEviction(eviction => eviction.Configure(o =>
+            {
+                o.DataMinTimeInCache = host.Streams.CacheMinTime;
+                o.DataMaxAgeInCache = host.Streams.CacheMaxAge;
+            }));
         });
         return silo;
     }
