@@ -8,7 +8,8 @@ public static class SiloProgram
 {
     public static Task<int> Main(string[] args) => StartupGuard.RunAsync(async () =>
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        // Content root = the output folder, so appsettings.json is found whatever the working directory.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.AddOttSilo();
         var host = builder.Build();
         StartupGuard.ValidateOptions(host.Services);
