@@ -43,6 +43,7 @@ public static partial class ApiHostingExtensions
 
         app.MapEventsApi();
         app.MapAnalystApi();
+        app.MapComplianceApi();
         app.MapLegacyApi();
         if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.NoopIngestEndpoints)
         {

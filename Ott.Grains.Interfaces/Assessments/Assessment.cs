@@ -79,6 +79,9 @@ public sealed record Assessment
 
     [Id(12)] public required RiskAction Action { get; init; }
 
+    /// <summary>The compliance stage's verdict (stage 1).</summary>
+    [Id(15)] public ComplianceVerdict? Compliance { get; init; }
+
     /// <summary>When the assessment was made (UTC).</summary>
     [Id(13)] public required DateTimeOffset ProcessedAt { get; init; }
 }

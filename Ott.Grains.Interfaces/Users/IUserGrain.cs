@@ -12,6 +12,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The risk profile, or null when the user has never sent an event.</summary>
     [Alias("profile")]
     Task<UserRiskProfile?> GetRiskProfileAsync();
+
+    /// <summary>Marks a data-subject request of this user as completed (it stops counting as overdue).</summary>
+    [Alias("complete-request")]
+    Task CompleteRequestAsync(string requestId);
 }
 
 /// <summary>A compact record of one recent assessment, kept in the user's state.</summary>
@@ -47,6 +51,13 @@ public sealed record RollingFeatures
     [Id(16), JsonPropertyName("violations_30d")] public int ViolationsLast30Days { get; init; }
 }
 
+/// <summary>A violation found in one of the user's events.</summary>
+[GenerateSerializer, Immutable, Alias("ott.user-violation")]
+public sealed record UserViolation(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] DateTimeOffset EventTime,
+    [property: Id(2)] Violation Violation);
+
 /// <summary>The user's last known consent, from the newest event that carried it.</summary>
 [GenerateSerializer, Immutable, Alias("ott.consent-state")]
 public sealed record ConsentState(
@@ -71,4 +82,10 @@ public sealed record UserRiskProfile
     [Id(10)] public required long TotalEvents { get; init; }
     [Id(11)] public required string LastRegion { get; init; }
     [Id(12)] public SubscriptionPlan? Plan { get; init; }
+
+    /// <summary>Violations found in the user's recent assessments (newest first, at most 20).</summary>
+    [Id(13)] public IReadOnlyList<UserViolation> RecentViolations { get; init; } = [];
+
+    /// <summary>The user's data-subject requests not completed yet.</summary>
+    [Id(14)] public IReadOnlyList<DataSubjectRequest> OpenRequests { get; init; } = [];
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
 
 namespace Ott.Grains.Aggregation;
@@ -33,6 +34,22 @@ public sealed partial class SiloAggregator(
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private Dictionary<string, Dictionary<(string User, string Ip), DeviceUsage>> _devices = new(StringComparer.Ordinal);
     private Dictionary<string, RegionAccumulator> _regions = new(StringComparer.Ordinal);
+    private Dictionary<string, List<PiplPerson>> _pipl = new(StringComparer.Ordinal);
+
+    /// <summary>Records a person new to a PIPL transfer route this year (rare: once per person, route and year).</summary>
+    public void ObservePiplTransfer(PiplTransfer transfer)
+    {
+        lock (_lock)
+        {
+            var key = $"{transfer.Year}:{transfer.Route}";
+            if (!_pipl.TryGetValue(key, out var persons))
+            {
+                _pipl[key] = persons = [];
+            }
+
+            persons.Add(transfer.Person);
+        }
+    }
 
     /// <summary>Records one assessed event. Called from user grains; never blocks on I/O.</summary>
     public void Observe(OttEvent e, Assessment assessment)
@@ -71,10 +88,12 @@ public sealed partial class SiloAggregator(
         {
             Dictionary<string, Dictionary<(string, string), DeviceUsage>> devices;
             Dictionary<string, RegionAccumulator> regions;
+            Dictionary<string, List<PiplPerson>> pipl;
             lock (_lock)
             {
                 (devices, _devices) = (_devices, new(StringComparer.Ordinal));
                 (regions, _regions) = (_regions, new(StringComparer.Ordinal));
+                (pipl, _pipl) = (_pipl, new(StringComparer.Ordinal));
             }
 
             using var throttle = new SemaphoreSlim(options.Value.MaxConcurrentCalls);
@@ -91,6 +110,12 @@ public sealed partial class SiloAggregator(
                 var delta = accumulator.ToDelta();
                 calls.Add(CallAsync(throttle, () => grains.GetGrain<IRegionGrain>(code).RecordAsync(delta),
                     () => Restore(code, accumulator)));
+            }
+
+            foreach (var (key, persons) in pipl)
+            {
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<IPiplTransferGrain>(key).RecordAsync(persons),
+                    () => { lock (_lock) { (_pipl.TryGetValue(key, out var l) ? l : _pipl[key] = []).AddRange(persons); } }));
             }
 
             await Task.WhenAll(calls);
@@ -208,7 +233,8 @@ public sealed partial class SiloAggregator(
             var date = DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
             var day = _days.GetValueOrDefault(date);
             var high = assessment.RiskLevel >= RiskLevel.High ? 1 : 0;
-            _days[date] = (day.Events + 1, day.High + high, day.Violations);
+            var violations = assessment.Compliance?.Violations.Count ?? 0;
+            _days[date] = (day.Events + 1, day.High + high, day.Violations + violations);
             if (e.Timestamp > _last)
             {
                 _last = e.Timestamp;

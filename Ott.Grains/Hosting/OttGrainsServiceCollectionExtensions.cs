@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Aggregation;
 using Ott.Grains.Common;
+using Ott.Grains.Compliance;
 using Ott.Grains.Devices;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
@@ -33,6 +34,13 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<EventLogOptions>(configuration, EventLogOptions.Section);
 
         services.AddSingleton(sp => new RiskScorer(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
+
+        // The pack is loaded now, while the host is built, so a bad pack stops start-up with its path and reason.
+        services.AddValidatedOptions<ComplianceOptions>(configuration, ComplianceOptions.Section);
+        var pack = RegulationPackLoader.Load(configuration[$"{ComplianceOptions.Section}:{nameof(ComplianceOptions.PackPath)}"]);
+        services.AddSingleton(pack);
+        services.AddSingleton(sp => new ComplianceEngine(pack, sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
+        services.AddSingleton(sp => new ComplianceStage(sp.GetRequiredService<ComplianceEngine>(), sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
         services.AddSingleton<PipelineCounters>();
 
         services.TryAddSingleton(sp => new InMemoryEventStore(
@@ -42,6 +50,8 @@ public static class OttGrainsServiceCollectionExtensions
 
         services.AddSingleton<SiloAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloAggregator>());
+        services.AddSingleton<RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.AddSingleton<ReplayService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReplayService>());
         return services;

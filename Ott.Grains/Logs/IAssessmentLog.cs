@@ -22,4 +22,10 @@ public interface IAssessmentLog
     ValueTask<IReadOnlyList<Assessment>> GetLatestAsync(int limit, CancellationToken cancellationToken = default);
 
     ValueTask<AssessmentStats> GetAssessmentStatsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Removes assessments (and their logged events) whose event time is before the cutoff of their region
+    /// (retention); returns how many were removed per region.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<string, long>> PurgeAsync(Func<string, DateTimeOffset> cutoffForRegion, CancellationToken cancellationToken = default);
 }

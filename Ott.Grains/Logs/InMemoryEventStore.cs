@@ -173,6 +173,53 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
         }
     }
 
+    public ValueTask<IReadOnlyDictionary<string, long>> PurgeAsync(Func<string, DateTimeOffset> cutoffForRegion, CancellationToken cancellationToken = default)
+    {
+        var removed = new Dictionary<string, long>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            var kept = new List<Assessment>(_ringCount);
+            for (var i = 0; i < _ringCount; i++)
+            {
+                var a = _ring[(_ringStart + i) % _ring.Length]!;
+                if (a.EventTime < cutoffForRegion(a.Region))
+                {
+                    removed[a.Region] = removed.GetValueOrDefault(a.Region) + 1;
+                }
+                else
+                {
+                    kept.Add(a);
+                }
+            }
+
+            if (removed.Count > 0)
+            {
+                Array.Clear(_ring);
+                _ringStart = 0;
+                _ringCount = kept.Count;
+                for (var i = 0; i < kept.Count; i++)
+                {
+                    _ring[i] = kept[i];
+                }
+
+                _assessments.Clear();
+                _byUser.Clear();
+                foreach (var a in kept)
+                {
+                    _assessments[a.EventId] = a;
+                    if (!_byUser.TryGetValue(a.UserId, out var queue))
+                    {
+                        _byUser[a.UserId] = queue = new Queue<Assessment>();
+                    }
+
+                    queue.Enqueue(a);
+                }
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(removed);
+    }
+
     public ValueTask<AssessmentStats> GetAssessmentStatsAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)

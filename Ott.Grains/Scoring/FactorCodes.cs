@@ -10,6 +10,9 @@ public static class FactorCodes
     public const string CredentialStuffing = "credential_stuffing";
     public const string BulkDataAccess = "bulk_data_access";
     public const string Plan = "plan";
+    public const string RegulationViolation = "regulation_violation";
+    public const string ChildDataWithoutParentalConsent = "child_data_without_parental_consent";
+    public const string CrossBorderWithoutBasis = "cross_border_without_basis";
 }
 
 /// <summary>Codes of data-quality notes (no points).</summary>

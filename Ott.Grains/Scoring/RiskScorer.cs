@@ -26,7 +26,8 @@ public sealed class RiskScorer(ScoringOptions options)
     public ScoringOptions Options { get; } = options;
 
     /// <summary>Scores <paramref name="e"/> against threshold <paramref name="threshold"/>.</summary>
-    public ScoreResult Score(OttEvent e, in Observation observation, double threshold, IReadOnlyList<RiskFactor>? extraFactors = null)
+    public ScoreResult Score(OttEvent e, in Observation observation, double threshold,
+        ComplianceVerdict? compliance = null, IReadOnlyList<RiskFactor>? extraFactors = null)
     {
         var factors = new List<RiskFactor>(4);
         var f = observation.Features;
@@ -37,7 +38,8 @@ public sealed class RiskScorer(ScoringOptions options)
             factors.Add(new(FactorCodes.AuthOrPlaybackError, o.AuthOrPlaybackErrorPoints, $"{e.Type.ToWireName()} event"));
         }
 
-        if (RegionCodes.IsGdprArea(e.Region) && !e.HasConsent)
+        var euNoConsent = RegionCodes.IsGdprArea(e.Region) && !e.HasConsent;
+        if (euNoConsent)
         {
             factors.Add(new(FactorCodes.EuNoConsent, o.EuNoConsentPoints, $"GDPR-area event ({e.Region}) without consent"));
         }
@@ -58,6 +60,11 @@ public sealed class RiskScorer(ScoringOptions options)
         }
 
         AddBulkDataAccess(e, observation, factors);
+
+        if (compliance is not null)
+        {
+            AddCompliance(compliance, euNoConsent, factors);
+        }
 
         if (extraFactors is not null)
         {
@@ -148,6 +155,39 @@ public sealed class RiskScorer(ScoringOptions options)
         {
             factors.Add(new(FactorCodes.BulkDataAccess, o.BulkDataAccessPoints,
                 string.Create(Invariant, $"{f.RecordsAccessedLastHour} records in the last hour, {o.BulkNormMultiplier:0.##}x the user's norm of {norm:0.##} per access")));
+        }
+    }
+
+    /// <summary>
+    /// Violations with a factor of their own (children, cross-border) score through it; consent violations are
+    /// already scored by eu_no_consent when it fired; every other violation is +2, at most +6 in all.
+    /// </summary>
+    private void AddCompliance(ComplianceVerdict verdict, bool euNoConsent, List<RiskFactor> factors)
+    {
+        var o = Options;
+        var children = verdict.Violations.Where(v => v.Rule is ComplianceRules.ChildConsent or ComplianceRules.ChildTracking).ToList();
+        if (children.Count > 0)
+        {
+            factors.Add(new(FactorCodes.ChildDataWithoutParentalConsent, o.ChildDataPoints,
+                $"children's data rule broken under {string.Join(", ", children.Select(v => v.Regulation).Distinct())}"));
+        }
+
+        var transfers = verdict.Violations.Where(v => v.Rule == ComplianceRules.CrossBorder).ToList();
+        if (transfers.Count > 0)
+        {
+            factors.Add(new(FactorCodes.CrossBorderWithoutBasis, o.CrossBorderPoints,
+                $"cross-border transfer without a basis under {string.Join(", ", transfers.Select(v => v.Regulation).Distinct())}"));
+        }
+
+        var others = verdict.Violations
+            .Where(v => v.Rule is not (ComplianceRules.ChildConsent or ComplianceRules.ChildTracking or ComplianceRules.CrossBorder))
+            .Where(v => !(euNoConsent && v.Rule == ComplianceRules.Consent))
+            .ToList();
+        if (others.Count > 0)
+        {
+            var points = Math.Min(o.RegulationViolationMaxPoints, others.Count * o.RegulationViolationPoints);
+            factors.Add(new(FactorCodes.RegulationViolation, points,
+                $"{others.Count} violation(s): {string.Join(", ", others.Select(v => $"{v.Regulation} {v.Rule}"))}"));
         }
     }
 

@@ -49,6 +49,15 @@ public sealed class ScoringOptions : IValidatableObject
     /// <summary>Data-access events in the last hour above which access is bulk whatever the records.</summary>
     [Range(1, 100_000)] public int BulkMaxAccessEventsPerHour { get; set; } = 20;
 
+    /// <summary>Points per regulation violation not scored by a factor of its own.</summary>
+    [Range(0.0, 20.0)] public double RegulationViolationPoints { get; set; } = 2.0;
+
+    /// <summary>Cap of the regulation_violation factor.</summary>
+    [Range(0.0, 50.0)] public double RegulationViolationMaxPoints { get; set; } = 6.0;
+
+    [Range(0.0, 20.0)] public double ChildDataPoints { get; set; } = 6.0;
+    [Range(0.0, 20.0)] public double CrossBorderPoints { get; set; } = 3.0;
+
     [Range(-20.0, 20.0)] public double PlanBasicPoints { get; set; } = 1.0;
     [Range(-20.0, 20.0)] public double PlanTrialPoints { get; set; } = 1.0;
     [Range(-20.0, 20.0)] public double PlanPremiumPoints { get; set; } = -1.0;

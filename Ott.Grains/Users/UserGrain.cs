@@ -4,6 +4,7 @@ using Orleans.Streams;
 using Orleans.Streams.Core;
 using Ott.Grains.Aggregation;
 using Ott.Grains.Common;
+using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
 using Ott.Grains.Scoring;
@@ -25,6 +26,7 @@ public sealed partial class UserGrain(
     IOptions<WriteBehindOptions> writeBehind,
     IOptions<RollingWindowOptions> rolling,
     RiskScorer scorer,
+    ComplianceStage compliance,
     IAssessmentLog assessments,
     IEventLog events,
     SiloAggregator aggregator,
@@ -79,7 +81,17 @@ public sealed partial class UserGrain(
             TotalEvents = State.TotalEvents,
             LastRegion = State.LastRegion,
             Plan = State.Plan,
+            RecentViolations = State.Violations.AsEnumerable().Reverse().ToList(),
+            OpenRequests = State.OpenRequests.ToList(),
         });
+    }
+
+    public async Task CompleteRequestAsync(string requestId)
+    {
+        if (ComplianceStage.Complete(State, requestId))
+        {
+            await ChangedAsync();
+        }
     }
 
     private async Task ProcessAsync(OttEvent e)
@@ -94,7 +106,9 @@ public sealed partial class UserGrain(
         try
         {
             var observation = _window.Observe(State, e);
-            var score = scorer.Score(e, observation, scorer.Options.DefaultThreshold);
+            var stage1 = compliance.Run(State, e, observation.Features);
+            _window.RecordViolations(State, e.Timestamp, stage1.Verdict.Violations.Count);
+            var score = scorer.Score(e, observation, scorer.Options.DefaultThreshold, stage1.Verdict);
             var assessment = new Assessment
             {
                 EventId = e.EventId,
@@ -110,6 +124,7 @@ public sealed partial class UserGrain(
                 Factors = score.Factors,
                 Notes = score.Notes,
                 Action = score.Action,
+                Compliance = stage1.Verdict,
                 ProcessedAt = time.GetUtcNow(),
             };
 
@@ -117,14 +132,34 @@ public sealed partial class UserGrain(
                 e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
             await assessments.AppendAsync(assessment);
             aggregator.Observe(e, assessment);
+            foreach (var transfer in stage1.PiplTransfers)
+            {
+                aggregator.ObservePiplTransfer(transfer);
+            }
+
             counters.Assessed(e.ReceivedAt, assessment.ProcessedAt);
             await ChangedAsync();
+            await NotifyAsync(stage1);
         }
         catch (Exception ex)
         {
             LogProcessingFailed(logger, ex);
             counters.Failed();
             await events.MarkFailedAsync(e.EventId);
+        }
+    }
+
+    /// <summary>Requests and incidents are rare (a deletion request, a volume threshold), so these calls are not per event.</summary>
+    private async Task NotifyAsync(ComplianceOutcome outcome)
+    {
+        if (outcome.OpenedRequest is { } request)
+        {
+            await GrainFactory.GetGrain<IRequestRegistryGrain>(0).OpenAsync(request);
+        }
+
+        if (outcome.Incident is { } incident)
+        {
+            await GrainFactory.GetGrain<IIncidentRegistryGrain>(0).OpenAsync(incident);
         }
     }
 

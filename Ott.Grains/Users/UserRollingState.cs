@@ -63,6 +63,18 @@ public sealed class UserRollingState
 
     /// <summary>Sum of records_accessed over those events.</summary>
     [Id(17)] public long DataAccessRecords { get; set; }
+
+    /// <summary>Violations of the user's latest events, newest last (capped).</summary>
+    [Id(18)] public List<UserViolation> Violations { get; set; } = [];
+
+    /// <summary>Data-subject requests not completed yet (capped).</summary>
+    [Id(19)] public List<DataSubjectRequest> OpenRequests { get; set; } = [];
+
+    /// <summary>When an incident was last opened automatically for this user.</summary>
+    [Id(20)] public DateTimeOffset? LastIncidentAt { get; set; }
+
+    /// <summary>PIPL routes this user was counted on: <c>2026:CN-US</c>, and <c>2026:CN-US:sensitive</c>.</summary>
+    [Id(21)] public List<string> PiplCounted { get; set; } = [];
 }
 
 /// <summary>One event in the exact 1 h window. Identifiers are stored as stable 32-bit hashes.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Ott.Grains.Compliance;
 
 namespace Ott.Silo.Hosting;
 
@@ -28,6 +29,11 @@ public static class StartupGuard
         catch (OttConfigurationException ex)
         {
             await Console.Error.WriteLineAsync(ex.Message);
+            return ConfigurationErrorExitCode;
+        }
+        catch (RegulationPackException ex)
+        {
+            await Console.Error.WriteLineAsync("Invalid configuration:" + Environment.NewLine + ex.Message);
             return ConfigurationErrorExitCode;
         }
         catch (OptionsValidationException ex)

@@ -36,8 +36,10 @@ public class PipelineEndToEndTests
             Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.EqualTo(8.0));
             Assert.That(assessment.GetProperty("action").GetString(), Is.EqualTo("review"));
             Assert.That(assessment.GetProperty("event_type").GetString(), Is.EqualTo("error"));
-            Assert.That(assessment.TryGetProperty("compliance", out _), Is.False, "no stage fills it yet, so it is absent");
-            Assert.That(assessment.TryGetProperty("anomaly", out _), Is.False);
+            var compliance = assessment.GetProperty("compliance");
+            Assert.That(compliance.GetProperty("is_compliant").GetBoolean(), Is.True, "an error event is not processing that needs consent");
+            Assert.That(compliance.GetProperty("applicable_regulations").EnumerateArray().Select(r => r.GetString()), Is.EqualTo(new[] { "GDPR", "ePrivacy" }));
+            Assert.That(assessment.TryGetProperty("anomaly", out _), Is.False, "no stage fills it yet, so it is absent");
             Assert.That(assessment.GetProperty("factors")[1].GetProperty("detail").GetString(), Does.Contain("without consent"));
         });
     }

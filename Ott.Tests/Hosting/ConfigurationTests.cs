@@ -48,6 +48,7 @@ public class ConfigurationTests
     [TestCase("--Ott:Profile=Production", "Production profile")]
     [TestCase("--Ott:Scoring:DefaultThreshold=50", "DefaultThreshold")]
     [TestCase("--Ott:GatewayPort=12345 --Ott:SiloPort=12345", "must differ")]
+    [TestCase("--Ott:Compliance:PackPath=/nowhere/pack.json", "Regulation pack '/nowhere/pack.json' is invalid")]
     public async Task ApiProcess_WithBadConfiguration_ExitsWithAClearMessage(string arguments, string expected)
     {
         var api = typeof(Program).Assembly.Location;

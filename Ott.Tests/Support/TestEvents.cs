@@ -44,6 +44,55 @@ public static class TestEvents
         ReceivedAt = at ?? T0,
     };
 
+    /// <summary>The wire form of a canonical event (what a client would have sent).</summary>
+    public static JsonObject ToJson(OttEvent e)
+    {
+        var json = new JsonObject
+        {
+            ["event_id"] = e.EventId,
+            ["user_id"] = e.UserId,
+            ["device_id"] = e.DeviceId,
+            ["content_id"] = e.ContentId,
+            ["event_type"] = e.Type.ToWireName(),
+            ["timestamp"] = e.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+            ["region"] = e.Region,
+            ["is_eu"] = e.IsEuClaim,
+            ["has_consent"] = e.HasConsent,
+            ["ip_address"] = e.IpAddress,
+        };
+        if (e.Purpose is { } purpose)
+        {
+            json["purpose"] = WireName.From(purpose.ToString());
+        }
+
+        if (e.ConsentPurposes is { } purposes)
+        {
+            json["consent_purposes"] = new JsonArray(purposes.Select(p => (JsonNode?)p).ToArray());
+        }
+
+        if (e.UserAge is { } age)
+        {
+            json["user_age"] = age;
+        }
+
+        if (e.ProcessingRegion is { } processing)
+        {
+            json["processing_region"] = processing;
+        }
+
+        if (e.RecordsAccessed is { } records)
+        {
+            json["records_accessed"] = records;
+        }
+
+        if (e.Plan is { } plan)
+        {
+            json["subscription_plan"] = WireName.From(plan.ToString());
+        }
+
+        return json;
+    }
+
     /// <summary>A valid wire event; change fields with <paramref name="edit"/>.</summary>
     public static JsonObject Json(Action<JsonObject>? edit = null, DateTimeOffset? at = null)
     {

@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ott.Grains.Common;
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Compliance;
+
+/// <summary>Persisted distinct persons of one route and year.</summary>
+[GenerateSerializer, Alias("ott.pipl-transfer-state")]
+public sealed class PiplTransferState
+{
+    [Id(0)] public HashSet<ulong> Persons { get; set; } = [];
+    [Id(1)] public HashSet<ulong> SensitivePersons { get; set; } = [];
+    [Id(2)] public List<ThresholdCrossing> Crossings { get; set; } = [];
+}
+
+/// <summary>
+/// Distinct persons whose data left China on one route in one year (key <c>2026:CN-US</c>), checked against the
+/// pack's PIPL thresholds; a crossing of 80 % and of 100 % of each threshold is recorded once and logged as a
+/// warning. Persons are 64-bit hashes of user ids (8 bytes each, about 8 MB of state at a million persons).
+/// </summary>
+public sealed partial class PiplTransferGrain(
+    [PersistentState("pipl", StorageNames.Grains)] IPersistentState<PiplTransferState> state,
+    IOptions<WriteBehindOptions> writeBehind,
+    ComplianceEngine engine,
+    TimeProvider time,
+    ILogger<PiplTransferGrain> logger)
+    : WriteBehindGrain<PiplTransferState>(state, writeBehind), IPiplTransferGrain
+{
+    public async Task RecordAsync(IReadOnlyList<PiplPerson> persons)
+    {
+        var (year, route) = Parse(this.GetPrimaryKeyString());
+        if (State.Persons.Count == 0 && State.SensitivePersons.Count == 0)
+        {
+            await GrainFactory.GetGrain<IPiplTransferIndexGrain>(year).AddRouteAsync(route);
+        }
+
+        var added = 0;
+        foreach (var person in persons)
+        {
+            added += State.Persons.Add(person.PersonHash) ? 1 : 0;
+            if (person.Sensitive)
+            {
+                added += State.SensitivePersons.Add(person.PersonHash) ? 1 : 0;
+            }
+        }
+
+        CheckThresholds(route);
+        if (added > 0)
+        {
+            await ChangedAsync(added);
+        }
+    }
+
+    public Task<PiplRouteView> GetAsync()
+    {
+        var (year, route) = Parse(this.GetPrimaryKeyString());
+        return Task.FromResult(new PiplRouteView
+        {
+            Year = year,
+            Route = route,
+            Persons = State.Persons.Count,
+            SensitivePersons = State.SensitivePersons.Count,
+            Thresholds = Thresholds().ToDictionary(t => t.Name, t => t.Limit),
+            Crossings = State.Crossings.ToList(),
+        });
+    }
+
+    /// <summary>Splits <c>2026:CN-US</c> into its year and route.</summary>
+    public static (int Year, string Route) Parse(string key)
+    {
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        return (int.Parse(key.AsSpan(0, colon), System.Globalization.CultureInfo.InvariantCulture), key[(colon + 1)..]);
+    }
+
+    private IEnumerable<(string Name, long Limit, long Count)> Thresholds() =>
+        engine.Find("PIPL")?.Transfer.VolumeThresholds is { } t
+            ? PiplThresholds.Of(t, State.Persons.Count, State.SensitivePersons.Count)
+            : [];
+
+    private void CheckThresholds(string route)
+    {
+        foreach (var crossing in PiplThresholds.NewCrossings(Thresholds(), State.Crossings, time.GetUtcNow()))
+        {
+            State.Crossings.Add(crossing);
+            LogCrossing(logger, route, crossing.Threshold, crossing.Percent, crossing.Count, crossing.Limit);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PIPL transfers on {Route} reached {Percent}% of the {Threshold} threshold ({Count} of {Limit})")]
+    private static partial void LogCrossing(ILogger logger, string route, string threshold, int percent, long count, long limit);
+}
+
+/// <summary>The PIPL volume thresholds and when a count crosses 80 % and 100 % of them.</summary>
+public static class PiplThresholds
+{
+    public static readonly IReadOnlyList<int> Percents = [80, 100];
+
+    /// <summary>Each threshold with its limit and the count it applies to.</summary>
+    public static IEnumerable<(string Name, long Limit, long Count)> Of(VolumeThresholds t, long persons, long sensitive) =>
+    [
+        ("persons", t.Persons, persons),
+        ("persons_upper", t.PersonsUpper, persons),
+        ("sensitive_persons", t.SensitivePersons, sensitive),
+    ];
+
+    /// <summary>Crossings reached now that are not among <paramref name="known"/>.</summary>
+    public static IEnumerable<ThresholdCrossing> NewCrossings(
+        IEnumerable<(string Name, long Limit, long Count)> thresholds, IReadOnlyCollection<ThresholdCrossing> known, DateTimeOffset now)
+    {
+        foreach (var (name, limit, count) in thresholds)
+        {
+            foreach (var percent in Percents)
+            {
+                if (count * 100 >= limit * percent && !known.Any(c => c.Threshold == name && c.Percent == percent))
+                {
+                    yield return new ThresholdCrossing(name, limit, percent, count, now);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>The routes of one year (key = the year); written on the rare new route.</summary>
+public sealed class PiplTransferIndexGrain(
+    [PersistentState("pipl-index", StorageNames.Grains)] IPersistentState<List<string>> state) : Grain, IPiplTransferIndexGrain
+{
+    public async Task AddRouteAsync(string route)
+    {
+        if (!state.State.Contains(route))
+        {
+            state.State.Add(route);
+            await state.WriteStateAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetRoutesAsync() => Task.FromResult<IReadOnlyList<string>>(state.State.ToList());
+}
