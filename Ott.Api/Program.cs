@@ -1,11 +1,17 @@
 using Ott.Api.Hosting;
+using Ott.Api.Security;
 using Ott.Silo.Hosting;
+
+if (args is ["hash-password", ..])
+{
+    return PasswordTool.Run(args);
+}
 
 return await StartupGuard.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    builder.AddOttSilo();
-    builder.AddOttApi();
+    var host = builder.AddOttSilo();
+    builder.AddOttApi(host);
 
     var app = builder.Build();
     StartupGuard.ValidateOptions(app.Services);

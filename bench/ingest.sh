@@ -25,6 +25,8 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 dotnet build Ott.Api -c Release -v q -nologo >/dev/null
 dotnet Ott.Api/bin/Release/net10.0/Ott.Api.dll --urls "$BASE" --environment Production \
     --Ott:Api:NoopIngestEndpoints=true --Ott:SiloPort=11191 --Ott:GatewayPort=30091 \
+    --Ott:Security:RateLimits:IngestPerMinute=2000000000 --Ott:Security:RateLimits:IngestBurst=100000000 \
+    --Ott:Security:Users:0:Username=bench --Ott:Security:Users:0:Password=bench-only-password --Ott:Security:Users:0:Roles:0=admin \
     --Logging:LogLevel:Default=Warning > "$OUT/api.log" 2>&1 &
 API=$!
 trap 'kill $API 2>/dev/null || true; wait $API 2>/dev/null || true' EXIT
@@ -35,6 +37,9 @@ for _ in $(seq 1 120); do
 done
 curl -fs "$BASE/health/ready" >/dev/null || { echo "API did not become ready; see $OUT/api.log" >&2; exit 1; }
 
+TOKEN=$(curl -fs -X POST "$BASE/token" -d username=bench -d password=bench-only-password | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+AUTH="Authorization: Bearer $TOKEN"
+
 rss_mb() { echo $(( $(ps -o rss= -p "$API") / 1024 )); }
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
@@ -43,13 +48,13 @@ declare -a ROWS
 run() { # name script path connections args...
     local name=$1 script=$2 path=$3 conns=$4; shift 4
     local before_stats after_stats start end line accepted drained
-    before_stats=$(curl -fs "$BASE/stats/summary")
+    before_stats=$(curl -fs -H "$AUTH" "$BASE/stats/summary")
     start=$(date +%s.%N)
     line=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "bench/$script" "$BASE$path" -- "$@" | tee "$OUT/$name.txt" | grep '^RESULT')
     if [[ $path != /bench/* ]]; then
-        drained=$(curl -fs -X POST "$BASE/process/drain?timeout_seconds=120")
+        drained=$(curl -fs -H "$AUTH" -X POST "$BASE/process/drain?timeout_seconds=120")
         end=$(date +%s.%N)
-        after_stats=$(curl -fs "$BASE/stats/summary")
+        after_stats=$(curl -fs -H "$AUTH" "$BASE/stats/summary")
         accepted=$(( $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$after_stats") - $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$before_stats") ))
         assessed_rate=$(awk -v n="$accepted" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
         echo "$name drain: $drained" >> "$OUT/$name.txt"
@@ -65,7 +70,7 @@ run() { # name script path connections args...
 
 # Warm-up (JIT, grain activations), not reported.
 wrk -t1 -c8 -d3s -s bench/event.lua "$BASE/events" -- "$USERS" >/dev/null
-curl -fs -X POST "$BASE/process/drain?timeout_seconds=60" >/dev/null
+curl -fs -H "$AUTH" -X POST "$BASE/process/drain?timeout_seconds=60" >/dev/null
 
 run noop-single event.lua /bench/noop/events "$CONNECTIONS" "$USERS"
 run real-single event.lua /events "$CONNECTIONS" "$USERS"

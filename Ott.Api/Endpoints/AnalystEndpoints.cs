@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Ott.Api.Events;
+using Ott.Api.Security;
 using Ott.Grains.Geo;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
@@ -17,13 +18,13 @@ public static class AnalystEndpoints
         var group = app.MapGroup("/api/v1").WithTags("Analyst");
 
         group.MapGet("/users/{user_id}/risk", GetUserRiskAsync)
-            .WithName("GetUserRisk").WithSummary("A user's risk profile: threshold, rolling features, recent assessments, consent");
+            .WithName("GetUserRisk").WithMetadata(new AuditedAttribute()).WithSummary("A user's risk profile: threshold, rolling features, recent assessments, consent");
         group.MapGet("/users/{user_id}/assessments", GetUserAssessmentsAsync)
-            .WithName("GetUserAssessments").WithSummary("A user's assessments, newest first");
+            .WithName("GetUserAssessments").WithMetadata(new AuditedAttribute()).WithSummary("A user's assessments, newest first");
         group.MapGet("/events/{event_id}/assessment", GetEventAssessmentAsync)
-            .WithName("GetEventAssessment").WithSummary("The explained assessment of one event");
+            .WithName("GetEventAssessment").WithMetadata(new AuditedAttribute()).WithSummary("The explained assessment of one event");
         group.MapGet("/devices/{device_id}", GetDeviceAsync)
-            .WithName("GetDevice").WithSummary("Users and IPs seen on a device, and whether it is shared");
+            .WithName("GetDevice").WithMetadata(new AuditedAttribute()).WithSummary("Users and IPs seen on a device, and whether it is shared");
         group.MapGet("/regions/{code}", GetRegionAsync)
             .WithName("GetRegion").WithSummary("Counts of a region by event type, level and day");
         return group;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ott.Api.Events;
 using Ott.Api.Hosting;
+using Ott.Api.Security;
 using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
 
@@ -39,12 +40,12 @@ public static class ComplianceEndpoints
             .WithSummary("Judge an event without ingesting it (same validation as ingest)")
             .Accepts<EventRequest>("application/json");
 
-        group.MapGet("/requests", ListRequestsAsync).WithName("ListRequests").WithSummary("Data-subject requests with their deadlines");
-        group.MapPost("/requests/{request_id}/complete", CompleteRequestAsync).WithName("CompleteRequest").WithSummary("Close a data-subject request");
+        group.MapGet("/requests", ListRequestsAsync).WithName("ListRequests").WithMetadata(new AuditedAttribute()).WithSummary("Data-subject requests with their deadlines");
+        group.MapPost("/requests/{request_id}/complete", CompleteRequestAsync).WithName("CompleteRequest").WithMetadata(new AuditedAttribute()).WithSummary("Close a data-subject request");
 
-        group.MapGet("/incidents", ListIncidentsAsync).WithName("ListIncidents").WithSummary("Breach incidents, soonest notice deadline first");
-        group.MapPost("/incidents", OpenIncidentAsync).WithName("OpenIncident").WithSummary("Open a breach incident for users or regions");
-        group.MapPost("/incidents/{incident_id}/notified", MarkNotifiedAsync).WithName("MarkIncidentNotified")
+        group.MapGet("/incidents", ListIncidentsAsync).WithName("ListIncidents").WithMetadata(new AuditedAttribute()).WithSummary("Breach incidents, soonest notice deadline first");
+        group.MapPost("/incidents", OpenIncidentAsync).WithName("OpenIncident").WithMetadata(new AuditedAttribute()).WithSummary("Open a breach incident for users or regions");
+        group.MapPost("/incidents/{incident_id}/notified", MarkNotifiedAsync).WithName("MarkIncidentNotified").WithMetadata(new AuditedAttribute())
             .WithSummary("Record that the notice under one law was sent");
         return group;
     }
@@ -72,7 +73,7 @@ public static class ComplianceEndpoints
         return TypedResults.Ok(new PiplTransfers(y, views.OrderByDescending(v => v.Persons).ToList()));
     }
 
-    private static async Task<IResult> CheckAsync(HttpRequest request, IGrainFactory grains, TimeProvider time, IOptions<ApiOptions> options)
+    private static async Task<IResult> CheckAsync(HttpRequest request, IGrainFactory grains, TimeProvider time, IOptions<ApiOptions> options, IngestHandler ingest)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
         if (problem is not null)
@@ -85,7 +86,7 @@ public static class ComplianceEndpoints
             var validation = new EventValidator(time).Validate(document!.RootElement);
             if (!validation.IsValid)
             {
-                return Problems.Problems.Validation(validation.Errors, "The event is invalid; it was not judged.");
+                return await ingest.RejectAsync(request.HttpContext, validation);
             }
 
             return TypedResults.Ok(await grains.GetGrain<IComplianceCheckGrain>(0).CheckAsync(validation.Event!));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ott.Api.Hosting;
+using Ott.Api.Security;
 using Ott.Grains.Aggregation;
 using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
@@ -31,7 +32,7 @@ public static class LegacyEndpoints
     {
         var group = app.MapGroup("").WithTags("Original API");
         group.MapGet("/stats/summary", GetStatsAsync).WithName("GetStatsSummary").WithSummary("Pipeline counters");
-        group.MapGet("/results/latest", GetLatestAsync).WithName("GetLatestResults").WithSummary("The latest assessments, original shape");
+        group.MapGet("/results/latest", GetLatestAsync).WithName("GetLatestResults").WithMetadata(new AuditedAttribute()).WithSummary("The latest assessments, original shape");
         group.MapGet("/compliance/summary", GetComplianceSummaryAsync).WithName("GetComplianceSummary").WithSummary("Assessments by level");
         group.MapPost("/process/drain", DrainAsync).WithName("Drain")
             .WithSummary("Wait until every accepted event has its assessment (or the timeout), then return the counts");

@@ -3,20 +3,31 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Ott.Api.Security;
 using Ott.Grains.Geo;
 using Ott.Grains.Interfaces;
 
 namespace Ott.Api.Events;
 
-/// <summary>The result of validating one event: the canonical event, or every failing field with its messages.</summary>
+/// <summary>A free-text field that matched a known attack pattern.</summary>
+public sealed record AttackHit(string Field, AttackPattern Pattern);
+
+/// <summary>
+/// The result of validating one event: the canonical event, or every failing field with its messages. Attack
+/// pattern hits are listed apart (they are a 400 and a security record, not a 422).
+/// </summary>
 public sealed record EventValidation(OttEvent? Event, string? EventId, IReadOnlyDictionary<string, string[]> Errors)
 {
     public bool IsValid => Event is not null;
+
+    public IReadOnlyList<AttackHit> Attacks { get; init; } = [];
 }
 
 /// <summary>
-/// Stage 1 of input handling (SECURITY.md): schema, types, lengths, allowed values and the identifier allow-list
-/// of API.md, applied to a parsed JSON element. Reports every failing field, not just the first.
+/// Input handling of SECURITY.md, applied to a parsed JSON element: stage 1 (schema, types, lengths, allowed
+/// values, the identifier allow-list of API.md), stage 2 (attack patterns in free-text values: error_code and
+/// extra_metadata string values) and stage 3 (sanitisation of what is stored: control characters removed, NFC).
+/// Reports every failing field, not just the first.
 /// </summary>
 public sealed class EventValidator(TimeProvider time)
 {
@@ -48,11 +59,13 @@ public sealed class EventValidator(TimeProvider time)
     };
 
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    private readonly List<AttackHit> _attacks = [];
 
     /// <summary>Validates one event object. Not thread-safe: use one validator per request.</summary>
     public EventValidation Validate(JsonElement element)
     {
         _errors.Clear();
+        _attacks.Clear();
         if (element.ValueKind != JsonValueKind.Object)
         {
             return new EventValidation(null, null, new Dictionary<string, string[]> { [""] = ["each event must be a JSON object"] });
@@ -83,9 +96,17 @@ public sealed class EventValidator(TimeProvider time)
             ? idElement.GetString()
             : null;
 
+        foreach (var hit in _attacks)
+        {
+            Error(hit.Field, $"matches attack pattern {hit.Pattern.Name} ({hit.Pattern.FamilyTitle})");
+        }
+
         if (_errors.Count > 0)
         {
-            return new EventValidation(null, rawId, _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            return new EventValidation(null, rawId, _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal))
+            {
+                Attacks = [.. _attacks],
+            };
         }
 
         var ottEvent = new OttEvent
@@ -382,13 +403,51 @@ public sealed class EventValidator(TimeProvider time)
     private string? OptionalText(JsonElement element, string field, int maxLength)
     {
         var value = String(element, field, required: false);
-        if (value is not null && value.Length > maxLength)
+        if (value is null)
+        {
+            return null;
+        }
+
+        value = FreeText(field, value);
+        if (value.Length > maxLength)
         {
             Error(field, $"must be at most {maxLength} characters (got {value.Length})");
             return null;
         }
 
         return value;
+    }
+
+    /// <summary>Checks a free-text value for attack patterns, then sanitises it for storage.</summary>
+    private string FreeText(string field, string value)
+    {
+        if (AttackPatterns.Match(value) is { } pattern)
+        {
+            _attacks.Add(new AttackHit(field, pattern));
+        }
+
+        return Sanitize(value);
+    }
+
+    /// <summary>Stage 3: removes NUL and every other control character, then normalises to NFC.</summary>
+    public static string Sanitize(string value)
+    {
+        var clean = value;
+        if (value.Any(char.IsControl))
+        {
+            var builder = new StringBuilder(value.Length);
+            foreach (var c in value)
+            {
+                if (!char.IsControl(c))
+                {
+                    builder.Append(c);
+                }
+            }
+
+            clean = builder.ToString();
+        }
+
+        return clean.IsNormalized(NormalizationForm.FormC) ? clean : clean.Normalize(NormalizationForm.FormC);
     }
 
     private string? PaymentMethod(JsonElement element)
@@ -515,7 +574,10 @@ public sealed class EventValidator(TimeProvider time)
 
                 switch (property.Value.ValueKind)
                 {
-                    case JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                    case JsonValueKind.String:
+                        writer.WriteString(property.Name, FreeText($"extra_metadata.{property.Name}", property.Value.GetString()!));
+                        break;
+                    case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                         property.WriteTo(writer);
                         break;
                     default:

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Ott.Api.Security;
 using Ott.Api.Hosting;
 using Ott.Grains.Interfaces;
 
@@ -9,13 +11,14 @@ namespace Ott.Api.Events;
 /// Reads, validates and ingests events for <c>POST /events</c> and <c>POST /events/batch</c>. The no-op mode runs
 /// the same reading and validation without calling the cluster (bench/ measures the HTTP ceiling with it).
 /// </summary>
-public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOptions<ApiOptions> options)
+public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOptions<ApiOptions> options, SecurityRecorder security)
 {
     public async Task<IResult> SingleAsync(HttpRequest request, bool noop)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
         if (problem is not null)
         {
+            security.Rejected(RejectionReason(problem));
             return problem;
         }
 
@@ -24,7 +27,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
             var validation = new EventValidator(time).Validate(document!.RootElement);
             if (!validation.IsValid)
             {
-                return Problems.Problems.Validation(validation.Errors, "The event was rejected; nothing was ingested.");
+                return await RejectAsync(request.HttpContext, validation);
             }
 
             if (noop)
@@ -47,6 +50,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
         var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
         if (problem is not null)
         {
+            security.Rejected(RejectionReason(problem));
             return problem;
         }
 
@@ -80,6 +84,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
                 else
                 {
                     rejected.Add(new BatchRejection(index, validation.EventId, validation.Errors));
+                    await RecordAsync(request.HttpContext, validation);
                 }
 
                 index++;
@@ -101,7 +106,42 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
         }
     }
 
-    private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Overloaded(HttpContext context)
+    /// <summary>
+    /// The problem for an invalid event: 400 naming the attack family when a free-text value matched an attack
+    /// pattern (with a security record), else 422 naming each failing field.
+    /// </summary>
+    public async Task<ProblemHttpResult> RejectAsync(HttpContext http, EventValidation validation)
+    {
+        await RecordAsync(http, validation);
+        if (validation.Attacks.Count == 0)
+        {
+            return Problems.Problems.Validation(validation.Errors, "The event was rejected; nothing was ingested.");
+        }
+
+        var families = string.Join(", ", validation.Attacks.Select(a => a.Pattern.FamilyTitle).Distinct());
+        return Problems.Problems.Problem(StatusCodes.Status400BadRequest, "attack-pattern", "Rejected: known attack pattern",
+            $"A free-text value matches a known {families} pattern; the event was rejected and recorded.", validation.Errors);
+    }
+
+    private Task RecordAsync(HttpContext http, EventValidation validation)
+    {
+        if (validation.Attacks.Count > 0)
+        {
+            return security.AttackAsync(http, validation);
+        }
+
+        security.Rejected("validation");
+        return Task.CompletedTask;
+    }
+
+    private static string RejectionReason(ProblemHttpResult problem) => problem.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "too_large",
+        StatusCodes.Status415UnsupportedMediaType => "media_type",
+        _ => "malformed",
+    };
+
+    private ProblemHttpResult Overloaded(HttpContext context)
     {
         context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Problems.Unavailable("The pipeline is saturated; nothing was accepted. Retry after the indicated delay.");

@@ -71,6 +71,12 @@ public static class JsonBody
 
     private static (JsonDocument?, ProblemHttpResult?) Parse(ReadOnlySpan<byte> utf8)
     {
+        // The JSON reader checks structure, not the UTF-8 inside strings: check it here so no later read can throw.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return (null, Problems.Problems.BadRequest("The body is not valid UTF-8."));
+        }
+
         // ParseValue copies what it needs, so the pooled buffer can go back to the pool.
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
         JsonDocument? document = null;

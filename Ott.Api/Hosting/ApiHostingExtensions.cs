@@ -4,7 +4,9 @@ using Ott.Api.Endpoints;
 using Ott.Api.Events;
 using Ott.Api.Json;
 using Ott.Api.Problems;
+using Ott.Api.Security;
 using Ott.Grains.Hosting;
+using Ott.Silo.Hosting;
 using Scalar.AspNetCore;
 
 namespace Ott.Api.Hosting;
@@ -14,15 +16,17 @@ public static partial class ApiHostingExtensions
 {
     private const string ReadyTag = "ready";
 
-    public static IHostApplicationBuilder AddOttApi(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddOttApi(this IHostApplicationBuilder builder, OttHostOptions host)
     {
         var services = builder.Services;
+        services.AddOttSecurity(builder.Configuration, production: host.Profile == HostProfile.Production);
         services.AddValidatedOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddSingleton<IngestHandler>();
+        services.AddSingleton<SecurityRecorder>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
@@ -33,6 +37,10 @@ public static partial class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseMiddleware<AuditMiddleware>();
+        app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("OTT Compliance API"));
@@ -41,14 +49,18 @@ public static partial class ApiHostingExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
 
-        app.MapEventsApi();
-        app.MapAnalystApi();
-        app.MapComplianceApi();
-        app.MapLegacyApi();
+        app.MapTokenApi();
+        app.MapEventsApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);
+        app.MapAnalystApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapComplianceApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
         if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.NoopIngestEndpoints)
         {
-            app.MapNoopIngestApi();
+            app.MapNoopIngestApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);
         }
+
+        app.WarnAboutDevelopmentSecrets();
 
         app.Lifetime.ApplicationStarted.Register(() => LogApiPages(app));
         return app;

@@ -45,6 +45,10 @@ public interface IRequestRegistryGrain : IGrainWithIntegerKey
     [Alias("list")]
     Task<IReadOnlyList<DataSubjectRequestView>> ListAsync(string? status);
 
+    /// <summary>Completes every open request of a user (after erasure); returns how many.</summary>
+    [Alias("complete-user")]
+    Task<int> CompleteForUserAsync(string userId);
+
     /// <summary>Completes a request and tells the user's grain; null when the id is unknown.</summary>
     [Alias("complete")]
     Task<DataSubjectRequestView?> CompleteAsync(string requestId);

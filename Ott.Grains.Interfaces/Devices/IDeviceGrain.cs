@@ -11,6 +11,10 @@ public interface IDeviceGrain : IGrainWithStringKey
     [Alias("record")]
     Task RecordAsync(IReadOnlyList<DeviceUsage> usage);
 
+    /// <summary>Removes a user from the device's users (erasure); true when the user was there.</summary>
+    [Alias("forget-user")]
+    Task<bool> ForgetUserAsync(string userId);
+
     /// <summary>The device's view, or null when it was never seen.</summary>
     [Alias("get")]
     Task<DeviceView?> GetAsync();

@@ -13,10 +13,27 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("profile")]
     Task<UserRiskProfile?> GetRiskProfileAsync();
 
+    /// <summary>
+    /// Erases the user (SECURITY.md): grain state, logged events and assessments, the user's place on the devices
+    /// they used, and completes their open requests. Null when nothing was known about the user.
+    /// </summary>
+    [Alias("erase")]
+    Task<ErasureReport?> EraseAsync();
+
     /// <summary>Marks a data-subject request of this user as completed (it stops counting as overdue).</summary>
     [Alias("complete-request")]
     Task CompleteRequestAsync(string requestId);
 }
+
+/// <summary>What an erasure removed.</summary>
+[GenerateSerializer, Immutable, Alias("ott.erasure-report")]
+public sealed record ErasureReport(
+    [property: Id(0)] string UserId,
+    [property: Id(1)] bool StateErased,
+    [property: Id(2)] long AssessmentsRemoved,
+    [property: Id(3)] long EventsRemoved,
+    [property: Id(4)] int DevicesUpdated,
+    [property: Id(5)] int RequestsCompleted);
 
 /// <summary>A compact record of one recent assessment, kept in the user's state.</summary>
 [GenerateSerializer, Immutable, Alias("ott.assessment-summary")]

@@ -67,10 +67,11 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
     /// <summary>Writes now if anything is unsaved.</summary>
     protected Task FlushIfDirtyAsync(CancellationToken cancellationToken) => _unsaved > 0 ? WriteAsync() : Task.CompletedTask;
 
-    /// <summary>Removes the stored state (erasure).</summary>
-    protected async Task ClearAsync()
+    /// <summary>Removes the stored state and starts over from <paramref name="fresh"/> (erasure).</summary>
+    protected async Task ClearAsync(TState fresh)
     {
         await state.ClearStateAsync();
+        state.State = fresh;
         _unsaved = 0;
     }
 

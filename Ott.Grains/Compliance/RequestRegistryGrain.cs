@@ -49,6 +49,27 @@ public sealed class RequestRegistryGrain(
         return Task.FromResult(views);
     }
 
+    public async Task<int> CompleteForUserAsync(string userId)
+    {
+        var now = time.GetUtcNow();
+        var completed = 0;
+        for (var i = 0; i < state.State.Requests.Count; i++)
+        {
+            if (state.State.Requests[i] is { CompletedAt: null } r && r.UserId == userId)
+            {
+                state.State.Requests[i] = r with { CompletedAt = now };
+                completed++;
+            }
+        }
+
+        if (completed > 0)
+        {
+            await state.WriteStateAsync();
+        }
+
+        return completed;
+    }
+
     public async Task<DataSubjectRequestView?> CompleteAsync(string requestId)
     {
         var index = state.State.Requests.FindIndex(r => r.RequestId == requestId);

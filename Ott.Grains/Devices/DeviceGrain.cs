@@ -19,6 +19,17 @@ public sealed class DeviceGrain(
         await ChangedAsync();
     }
 
+    public async Task<bool> ForgetUserAsync(string userId)
+    {
+        if (State.Users.RemoveAll(u => u.Id == userId) == 0)
+        {
+            return false;
+        }
+
+        await ChangedAsync();
+        return true;
+    }
+
     public Task<DeviceView?> GetAsync() =>
         Task.FromResult(State.LastSeen is null ? null : _book.View(this.GetPrimaryKeyString(), State));
 }

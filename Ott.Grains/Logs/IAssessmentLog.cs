@@ -23,6 +23,9 @@ public interface IAssessmentLog
 
     ValueTask<AssessmentStats> GetAssessmentStatsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Removes every assessment of a user (erasure); returns how many.</summary>
+    ValueTask<long> EraseUserAssessmentsAsync(string userId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Removes assessments (and their logged events) whose event time is before the cutoff of their region
     /// (retention); returns how many were removed per region.

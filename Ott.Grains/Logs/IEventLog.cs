@@ -33,5 +33,8 @@ public interface IEventLog
     /// <summary>Records that an event could not be assessed, so it is no longer pending.</summary>
     ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default);
 
+    /// <summary>Removes every logged event of a user (erasure); returns how many.</summary>
+    ValueTask<long> EraseUserEventsAsync(string userId, CancellationToken cancellationToken = default);
+
     ValueTask<EventLogStats> GetEventStatsAsync(CancellationToken cancellationToken = default);
 }

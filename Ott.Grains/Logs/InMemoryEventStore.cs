@@ -178,46 +178,82 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
         var removed = new Dictionary<string, long>(StringComparer.Ordinal);
         lock (_lock)
         {
-            var kept = new List<Assessment>(_ringCount);
-            for (var i = 0; i < _ringCount; i++)
-            {
-                var a = _ring[(_ringStart + i) % _ring.Length]!;
-                if (a.EventTime < cutoffForRegion(a.Region))
-                {
-                    removed[a.Region] = removed.GetValueOrDefault(a.Region) + 1;
-                }
-                else
-                {
-                    kept.Add(a);
-                }
-            }
-
-            if (removed.Count > 0)
-            {
-                Array.Clear(_ring);
-                _ringStart = 0;
-                _ringCount = kept.Count;
-                for (var i = 0; i < kept.Count; i++)
-                {
-                    _ring[i] = kept[i];
-                }
-
-                _assessments.Clear();
-                _byUser.Clear();
-                foreach (var a in kept)
-                {
-                    _assessments[a.EventId] = a;
-                    if (!_byUser.TryGetValue(a.UserId, out var queue))
-                    {
-                        _byUser[a.UserId] = queue = new Queue<Assessment>();
-                    }
-
-                    queue.Enqueue(a);
-                }
-            }
+            RemoveAssessments(a => a.EventTime < cutoffForRegion(a.Region), a => removed[a.Region] = removed.GetValueOrDefault(a.Region) + 1);
         }
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, long>>(removed);
+    }
+
+    public ValueTask<long> EraseUserAssessmentsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        long removed = 0;
+        lock (_lock)
+        {
+            if (_byUser.ContainsKey(userId))
+            {
+                RemoveAssessments(a => a.UserId == userId, _ => removed++);
+            }
+        }
+
+        return ValueTask.FromResult(removed);
+    }
+
+    public ValueTask<long> EraseUserEventsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var ids = _pending.Where(p => p.Value.Event.UserId == userId).Select(p => p.Key).ToList();
+            foreach (var id in ids)
+            {
+                _pending.Remove(id);
+            }
+
+            return ValueTask.FromResult((long)ids.Count);
+        }
+    }
+
+    /// <summary>Drops the assessments matching <paramref name="remove"/> and rebuilds the indexes. Caller holds the lock.</summary>
+    private void RemoveAssessments(Func<Assessment, bool> remove, Action<Assessment> removed)
+    {
+        var kept = new List<Assessment>(_ringCount);
+        var any = false;
+        for (var i = 0; i < _ringCount; i++)
+        {
+            var a = _ring[(_ringStart + i) % _ring.Length]!;
+            if (remove(a))
+            {
+                removed(a);
+                any = true;
+            }
+            else
+            {
+                kept.Add(a);
+            }
+        }
+
+        if (any)
+        {
+            Array.Clear(_ring);
+            _ringStart = 0;
+            _ringCount = kept.Count;
+            for (var i = 0; i < kept.Count; i++)
+            {
+                _ring[i] = kept[i];
+            }
+
+            _assessments.Clear();
+            _byUser.Clear();
+            foreach (var a in kept)
+            {
+                _assessments[a.EventId] = a;
+                if (!_byUser.TryGetValue(a.UserId, out var queue))
+                {
+                    _byUser[a.UserId] = queue = new Queue<Assessment>();
+                }
+
+                queue.Enqueue(a);
+            }
+        }
     }
 
     public ValueTask<AssessmentStats> GetAssessmentStatsAsync(CancellationToken cancellationToken = default)

@@ -98,6 +98,7 @@ public sealed class RollingWindow(RollingWindowOptions options)
         See(state.Regions, country, hour);
         See(state.Devices, device, hour);
         AddRecent(state, e, ip);
+        RememberDevice(state, e.DeviceId);
 
         if (e.Type.IsDataAccess() && e.RecordsAccessed is { } records)
         {
@@ -359,6 +360,23 @@ public sealed class RollingWindow(RollingWindowOptions options)
 
         state.Recent.Add(new RecentEvent { Type = e.Type, Flags = flags, Ip = ip });
         Trim(state.Recent, Options.RecentEventCapacity);
+    }
+
+    private void RememberDevice(UserRollingState state, string deviceId)
+    {
+        var index = state.DeviceIds.IndexOf(deviceId);
+        if (index == state.DeviceIds.Count - 1 && index >= 0)
+        {
+            return;
+        }
+
+        if (index >= 0)
+        {
+            state.DeviceIds.RemoveAt(index);
+        }
+
+        state.DeviceIds.Add(deviceId);
+        Trim(state.DeviceIds, Options.DistinctValueCapacity);
     }
 
     private static void UpdateConsent(UserRollingState state, OttEvent e)

@@ -86,6 +86,26 @@ public sealed partial class UserGrain(
         });
     }
 
+    public async Task<ErasureReport?> EraseAsync()
+    {
+        var userId = this.GetPrimaryKeyString();
+        var known = State.TotalEvents > 0 || RecordExists;
+        var assessed = await assessments.GetByUserAsync(userId, int.MaxValue);
+        var devices = State.DeviceIds.Concat(assessed.Select(a => a.DeviceId)).Distinct(StringComparer.Ordinal).ToList();
+        var assessmentsRemoved = await assessments.EraseUserAssessmentsAsync(userId);
+        var eventsRemoved = await events.EraseUserEventsAsync(userId);
+        if (!known && assessmentsRemoved == 0 && eventsRemoved == 0)
+        {
+            return null;
+        }
+
+        var forgotten = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d).ForgetUserAsync(userId)));
+        var requests = await GrainFactory.GetGrain<IRequestRegistryGrain>(0).CompleteForUserAsync(userId);
+        await ClearAsync(new UserRollingState());
+        DeactivateOnIdle();
+        return new ErasureReport(userId, known, assessmentsRemoved, eventsRemoved, forgotten.Count(f => f), requests);
+    }
+
     public async Task CompleteRequestAsync(string requestId)
     {
         if (ComplianceStage.Complete(State, requestId))

@@ -75,6 +75,9 @@ public sealed class UserRollingState
 
     /// <summary>PIPL routes this user was counted on: <c>2026:CN-US</c>, and <c>2026:CN-US:sensitive</c>.</summary>
     [Id(21)] public List<string> PiplCounted { get; set; } = [];
+
+    /// <summary>Ids of the devices the user used most recently (for erasure), newest last.</summary>
+    [Id(22)] public List<string> DeviceIds { get; set; } = [];
 }
 
 /// <summary>One event in the exact 1 h window. Identifiers are stored as stable 32-bit hashes.</summary>

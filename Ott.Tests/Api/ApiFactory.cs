@@ -11,7 +11,7 @@ using Ott.Api.Json;
 namespace Ott.Tests.Api;
 
 /// <summary>The API with its co-hosted silo, on free ports and a fresh cluster id, served in memory.</summary>
-public sealed class ApiFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public class ApiFactory(IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -21,10 +21,41 @@ public sealed class ApiFactory(IReadOnlyDictionary<string, string?>? settings = 
         builder.UseSetting("Ott:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ott:Api:NoopIngestEndpoints", "true");
         builder.UseSetting("Ott:Aggregation:FlushInterval", "00:00:00.200");
+        builder.UseSetting("Ott:Security:SigningKey", SigningKey);
+        builder.UseSetting("Ott:Security:RateLimits:IngestPerMinute", "100000000");
+        builder.UseSetting("Ott:Security:RateLimits:IngestBurst", "1000000");
+        builder.UseSetting("Ott:Security:RateLimits:AnalystPerMinute", "1000000");
+        builder.UseSetting("Ott:Security:RateLimits:TokenPerMinute", "1000");
+        var users = new[] { ("admin", "admin123", "admin"), ("analyst", "analyst123", "analyst"), ("ingest", "ingest123", "ingest") };
+        for (var i = 0; i < users.Length; i++)
+        {
+            builder.UseSetting($"Ott:Security:Users:{i}:Username", users[i].Item1);
+            builder.UseSetting($"Ott:Security:Users:{i}:Password", users[i].Item2);
+            builder.UseSetting($"Ott:Security:Users:{i}:Roles:0", users[i].Item3);
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
+    }
+
+    /// <summary>The key the test hosts sign with (tests forge tokens with it, and with other keys).</summary>
+    public const string SigningKey = "test-signing-key-0123456789abcdef-0123456789";
+
+    /// <summary>A client that sends a bearer token of <paramref name="username"/> (password = name + 123).</summary>
+    public async Task<HttpClient> ClientForAsync(string username)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsync("/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["username"] = username,
+            ["password"] = username + "123",
+        }));
+        response.EnsureSuccessStatusCode();
+        var token = (await response.JsonAsync()).GetProperty("access_token").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public static int FreePort()

@@ -6,13 +6,14 @@ public sealed class ApiFixture
 {
     public static ApiFactory Factory { get; private set; } = null!;
 
+    /// <summary>A client with an admin token (every route).</summary>
     public static HttpClient Client { get; private set; } = null!;
 
     [OneTimeSetUp]
-    public void Start()
+    public async Task StartAsync()
     {
         Factory = new ApiFactory();
-        Client = Factory.CreateClient();
+        Client = await Factory.ClientForAsync("admin");
     }
 
     [OneTimeTearDown]

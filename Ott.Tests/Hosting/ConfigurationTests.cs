@@ -80,3 +80,64 @@ public class ConfigurationTests
         });
     }
 }
+
+public class SecurityOptionsTests
+{
+    private static List<string> Problems(Ott.Api.Security.SecurityOptions options)
+    {
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+        return results.Select(r => r.ErrorMessage!).ToList();
+    }
+
+    private static Ott.Api.Security.ApiUser Dev() => new() { Username = "admin", Password = "admin123", Roles = ["admin"] };
+
+    [Test]
+    public void Embedded_AcceptsDevelopmentUsersAndARandomKey() =>
+        Assert.That(Problems(new() { Users = [Dev()] }), Is.Empty);
+
+    [Test]
+    public void Production_RefusesNoKey_DevelopmentUsers_AndAnonymousIngest()
+    {
+        var problems = Problems(new() { Production = true, Users = [Dev()], AllowAnonymousIngest = true });
+        Assert.That(problems, Has.Count.EqualTo(3));
+        Assert.That(string.Join(" ", problems), Does.Contain("SigningKey").And.Contain("clear-text").And.Contain("anonymous"));
+    }
+
+    [Test]
+    public void Production_WithKeyAndHashedUsers_IsValid() =>
+        Assert.That(Problems(new()
+        {
+            Production = true,
+            SigningKey = new string('k', 32),
+            Users = [new() { Username = "ops", PasswordHash = Ott.Api.Security.UserStore.Hash("s3cret-pass"), Roles = ["admin"] }],
+        }), Is.Empty);
+
+    [TestCase("short-key", "at least 32 bytes")]
+    public void ShortKey_IsRefused(string key, string expected) =>
+        Assert.That(string.Join(" ", Problems(new() { SigningKey = key })), Does.Contain(expected));
+
+    [Test]
+    public void UnknownRole_AndBothPasswordForms_AreRefused()
+    {
+        var problems = Problems(new() { Users = [new() { Username = "x", Password = "p", PasswordHash = "h", Roles = ["root"] }] });
+        Assert.That(string.Join(" ", problems), Does.Contain("exactly one of PasswordHash or Password").And.Contain("unknown role 'root'"));
+    }
+
+    [Test]
+    public void HashedPassword_Verifies()
+    {
+        var hash = Ott.Api.Security.UserStore.Hash("correct horse");
+        var store = new Ott.Api.Security.UserStore(Microsoft.Extensions.Options.Options.Create(new Ott.Api.Security.SecurityOptions
+        {
+            Users = [new() { Username = "ops", PasswordHash = hash, Roles = ["admin"] }],
+        }));
+        Assert.Multiple(() =>
+        {
+            Assert.That(hash, Does.Not.Contain("correct horse"));
+            Assert.That(store.Verify("OPS", "correct horse")?.Username, Is.EqualTo("ops"));
+            Assert.That(store.Verify("ops", "wrong"), Is.Null);
+            Assert.That(store.Verify("nobody", "correct horse"), Is.Null);
+        });
+    }
+}

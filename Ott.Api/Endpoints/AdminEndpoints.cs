@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Ott.Api.Events;
+using Ott.Api.Security;
+using Ott.Grains.Interfaces;
+using Ott.Grains.Logs;
+
+namespace Ott.Api.Endpoints;
+
+/// <summary>Admin routes: erasure and the audit trail (no route can edit or delete audit records).</summary>
+public static class AdminEndpoints
+{
+    public const int MaxAuditLimit = 1_000;
+
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Admin");
+        group.MapDelete("/users/{user_id}", EraseUserAsync).WithName("EraseUser")
+            .WithSummary("Erase a user: grain state, events, assessments, device links; completes open requests; audited")
+            .WithMetadata(new AuditedAttribute());
+        group.MapGet("/audit", QueryAuditAsync).WithName("QueryAudit").WithSummary("The audit trail, newest first")
+            .WithMetadata(new AuditedAttribute());
+        return group;
+    }
+
+    private static async Task<Results<Ok<ErasureReport>, ProblemHttpResult>> EraseUserAsync(string user_id, IGrainFactory grains)
+    {
+        if (!EventValidator.IsIdentifier(user_id))
+        {
+            return Problems.Problems.Problem(StatusCodes.Status400BadRequest, "bad-request", "Invalid identifier",
+                "user_id must be 1-128 characters of letters, digits and . _ : @ -");
+        }
+
+        return await grains.GetGrain<IUserGrain>(user_id).EraseAsync() is { } report
+            ? TypedResults.Ok(report)
+            : Problems.Problems.NotFound("user", user_id);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<AuditRecord>>, ProblemHttpResult>> QueryAuditAsync(
+        string? actor, string? target, DateTimeOffset? since, int? limit, IAuditLog audit)
+    {
+        if (limit is < 1 or > MaxAuditLimit)
+        {
+            return Problems.Problems.Validation(
+                new Dictionary<string, string[]> { ["limit"] = [$"must be between 1 and {MaxAuditLimit}"] }, "Invalid query.");
+        }
+
+        return TypedResults.Ok(await audit.QueryAsync(actor, target, since, limit ?? 100));
+    }
+}
