@@ -82,6 +82,15 @@ public sealed record Assessment
     /// <summary>The compliance stage's verdict (stage 1).</summary>
     [Id(15)] public ComplianceVerdict? Compliance { get; init; }
 
+    /// <summary>How the threshold was made (segment, learning, time of day, region).</summary>
+    [Id(16)] public ThresholdParts? ThresholdParts { get; init; }
+
+    /// <summary>The segment decision with its inputs.</summary>
+    [Id(17)] public SegmentDecision? SegmentDecision { get; init; }
+
+    /// <summary>The alert this assessment raised or repeated, if any.</summary>
+    [Id(18)] public AssessmentAlert? Alert { get; init; }
+
     /// <summary>When the assessment was made (UTC).</summary>
     [Id(13)] public required DateTimeOffset ProcessedAt { get; init; }
 }

@@ -105,4 +105,7 @@ public sealed record UserRiskProfile
 
     /// <summary>The user's data-subject requests not completed yet.</summary>
     [Id(14)] public IReadOnlyList<DataSubjectRequest> OpenRequests { get; init; } = [];
+
+    /// <summary>The segment of the newest event, with the inputs and the rule that chose it.</summary>
+    [Id(15)] public SegmentDecision? Segment { get; init; }
 }

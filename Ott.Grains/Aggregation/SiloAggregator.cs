@@ -35,6 +35,21 @@ public sealed partial class SiloAggregator(
     private Dictionary<string, Dictionary<(string User, string Ip), DeviceUsage>> _devices = new(StringComparer.Ordinal);
     private Dictionary<string, RegionAccumulator> _regions = new(StringComparer.Ordinal);
     private Dictionary<string, List<PiplPerson>> _pipl = new(StringComparer.Ordinal);
+    private Dictionary<string, long> _segments = new(StringComparer.Ordinal);
+
+    /// <summary>Records a user moving between segments (<paramref name="from"/> null for a new user).</summary>
+    public void ObserveSegmentMove(string? from, string to)
+    {
+        lock (_lock)
+        {
+            if (from is not null)
+            {
+                _segments[from] = _segments.GetValueOrDefault(from) - 1;
+            }
+
+            _segments[to] = _segments.GetValueOrDefault(to) + 1;
+        }
+    }
 
     /// <summary>Records a person new to a PIPL transfer route this year (rare: once per person, route and year).</summary>
     public void ObservePiplTransfer(PiplTransfer transfer)
@@ -89,8 +104,10 @@ public sealed partial class SiloAggregator(
             Dictionary<string, Dictionary<(string, string), DeviceUsage>> devices;
             Dictionary<string, RegionAccumulator> regions;
             Dictionary<string, List<PiplPerson>> pipl;
+            Dictionary<string, long> segments;
             lock (_lock)
             {
+                (segments, _segments) = (_segments, new(StringComparer.Ordinal));
                 (devices, _devices) = (_devices, new(StringComparer.Ordinal));
                 (regions, _regions) = (_regions, new(StringComparer.Ordinal));
                 (pipl, _pipl) = (_pipl, new(StringComparer.Ordinal));
@@ -116,6 +133,12 @@ public sealed partial class SiloAggregator(
             {
                 calls.Add(CallAsync(throttle, () => grains.GetGrain<IPiplTransferGrain>(key).RecordAsync(persons),
                     () => { lock (_lock) { (_pipl.TryGetValue(key, out var l) ? l : _pipl[key] = []).AddRange(persons); } }));
+            }
+
+            if (segments.Count > 0)
+            {
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<ISegmentStatsGrain>(0).RecordAsync(segments),
+                    () => { lock (_lock) { foreach (var (k, v) in segments) { _segments[k] = _segments.GetValueOrDefault(k) + v; } } }));
             }
 
             await Task.WhenAll(calls);

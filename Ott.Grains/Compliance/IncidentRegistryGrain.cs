@@ -19,6 +19,8 @@ public sealed class IncidentRegistryState
 public sealed partial class IncidentRegistryGrain(
     [PersistentState("incidents", StorageNames.Grains)] IPersistentState<IncidentRegistryState> state,
     ComplianceEngine engine,
+    Alerts.AlertDispatcher alerts,
+    Microsoft.Extensions.Options.IOptions<Alerts.AlertOptions> alertOptions,
     TimeProvider time,
     ILogger<IncidentRegistryGrain> logger) : Grain, IIncidentRegistryGrain
 {
@@ -49,6 +51,18 @@ public sealed partial class IncidentRegistryGrain(
 
         await state.WriteStateAsync();
         LogOpened(logger, incident.Id, incident.Source, clocks.Count);
+        await alerts.RaiseAsync(new Alert
+        {
+            Id = "alert-" + incident.Id,
+            Kind = "incident",
+            Severity = incident.NextDue is { } due && due - now <= TimeSpan.FromHours(24) ? RiskLevel.Critical : RiskLevel.High,
+            Title = $"Breach incident {incident.Id} opened ({incident.Source})",
+            Detail = $"{incident.Reason}. Notice clocks: " + string.Join(", ", clocks.Select(c =>
+                $"{c.Deadline.Regulation} {(c.Deadline.Due is { } d ? d.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC" : c.Deadline.Wording)}")) + ".",
+            UserId = incident.Users.Count == 1 ? incident.Users[0] : null,
+            RaisedAt = now,
+            Channels = alertOptions.Value.SystemChannels,
+        });
         return incident;
     }
 

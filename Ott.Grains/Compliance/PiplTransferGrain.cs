@@ -23,6 +23,8 @@ public sealed partial class PiplTransferGrain(
     [PersistentState("pipl", StorageNames.Grains)] IPersistentState<PiplTransferState> state,
     IOptions<WriteBehindOptions> writeBehind,
     ComplianceEngine engine,
+    Alerts.AlertDispatcher alerts,
+    IOptions<Alerts.AlertOptions> alertOptions,
     TimeProvider time,
     ILogger<PiplTransferGrain> logger)
     : WriteBehindGrain<PiplTransferState>(state, writeBehind), IPiplTransferGrain
@@ -45,7 +47,7 @@ public sealed partial class PiplTransferGrain(
             }
         }
 
-        CheckThresholds(route);
+        await CheckThresholdsAsync(route);
         if (added > 0)
         {
             await ChangedAsync(added);
@@ -78,12 +80,22 @@ public sealed partial class PiplTransferGrain(
             ? PiplThresholds.Of(t, State.Persons.Count, State.SensitivePersons.Count)
             : [];
 
-    private void CheckThresholds(string route)
+    private async Task CheckThresholdsAsync(string route)
     {
-        foreach (var crossing in PiplThresholds.NewCrossings(Thresholds(), State.Crossings, time.GetUtcNow()))
+        foreach (var crossing in PiplThresholds.NewCrossings(Thresholds(), State.Crossings, time.GetUtcNow()).ToList())
         {
             State.Crossings.Add(crossing);
             LogCrossing(logger, route, crossing.Threshold, crossing.Percent, crossing.Count, crossing.Limit);
+            await alerts.RaiseAsync(new Alert
+            {
+                Id = $"alert-pipl-{this.GetPrimaryKeyString()}-{crossing.Threshold}-{crossing.Percent}",
+                Kind = "pipl_threshold",
+                Severity = crossing.Percent >= 100 ? RiskLevel.Critical : RiskLevel.High,
+                Title = $"PIPL transfers on {route} reached {crossing.Percent}% of the {crossing.Threshold} threshold",
+                Detail = $"{crossing.Count} of {crossing.Limit} persons this year (PIPL Art. 38-40: CAC assessment or standard contract thresholds).",
+                RaisedAt = crossing.At,
+                Channels = alertOptions.Value.SystemChannels,
+            });
         }
     }
 

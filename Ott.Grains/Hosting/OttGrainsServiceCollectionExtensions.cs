@@ -3,12 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Aggregation;
+using Ott.Grains.Alerts;
 using Ott.Grains.Common;
 using Ott.Grains.Compliance;
 using Ott.Grains.Devices;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
 using Ott.Grains.Scoring;
+using Ott.Grains.Segments;
 using Ott.Grains.Users;
 
 namespace Ott.Grains.Hosting;
@@ -47,6 +49,19 @@ public static class OttGrainsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<EventLogOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
         services.TryAddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
+
+        services.AddValidatedOptions<SegmentOptions>(configuration, SegmentOptions.Section);
+        services.AddValidatedOptions<ThresholdOptions>(configuration, ThresholdOptions.Section);
+        services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.Section);
+        services.AddSingleton(sp => new SegmentClassifier(sp.GetRequiredService<IOptions<SegmentOptions>>().Value));
+        services.AddSingleton<RegionClock>();
+        services.AddSingleton(sp => new AdaptiveThreshold(sp.GetRequiredService<IOptions<ThresholdOptions>>().Value, sp.GetRequiredService<RegionClock>()));
+        services.AddSingleton<ThresholdInputsCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<ThresholdInputsCache>());
+        services.TryAddSingleton<IAlertStore>(sp => new InMemoryAlertStore(sp.GetRequiredService<IOptions<AlertOptions>>().Value));
+        services.AddSingleton<AlertDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        services.AddSingleton<UserPipeline>();
 
         services.AddSingleton<SiloAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloAggregator>());

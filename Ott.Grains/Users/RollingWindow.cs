@@ -121,6 +121,17 @@ public sealed class RollingWindow(RollingWindowOptions options)
         }
     }
 
+    /// <summary>Records a critical assessment of an event at <paramref name="eventTime"/> (for the suspicious segment).</summary>
+    public void RecordCritical(UserRollingState state, DateTimeOffset eventTime) =>
+        AddDay(state, DayOf(eventTime.UtcTicks), events: 0, violations: 0, critical: 1);
+
+    /// <summary>Critical assessments in the UTC day of <paramref name="at"/> and the 6 before it.</summary>
+    public static int CriticalLast7Days(UserRollingState state, DateTimeOffset at)
+    {
+        var day = DayOf(at.UtcTicks);
+        return state.Days.Where(b => b.Day > day - 7 && b.Day <= day).Sum(b => b.Critical);
+    }
+
     /// <summary>Remembers an assessment (summary and event id), evicting the oldest beyond the caps.</summary>
     public void Remember(UserRollingState state, AssessmentSummary summary)
     {
@@ -254,7 +265,7 @@ public sealed class RollingWindow(RollingWindowOptions options)
         hours.RemoveAll(b => b.Hour <= newest - HourRetention);
     }
 
-    private static void AddDay(UserRollingState state, int day, int events, int violations)
+    private static void AddDay(UserRollingState state, int day, int events, int violations, int critical = 0)
     {
         var days = state.Days;
         var newest = DayOf(state.NewestEventTime!.Value.UtcTicks);
@@ -269,12 +280,13 @@ public sealed class RollingWindow(RollingWindowOptions options)
             var bucket = days[index];
             bucket.Events += events;
             bucket.Violations += violations;
+            bucket.Critical += critical;
             days[index] = bucket;
         }
         else
         {
             var at = days.FindIndex(b => b.Day > day);
-            days.Insert(at < 0 ? days.Count : at, new DayBucket { Day = day, Events = events, Violations = violations });
+            days.Insert(at < 0 ? days.Count : at, new DayBucket { Day = day, Events = events, Violations = violations, Critical = critical });
         }
 
         days.RemoveAll(b => b.Day <= newest - DayRetention);

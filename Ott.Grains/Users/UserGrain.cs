@@ -4,10 +4,12 @@ using Orleans.Streams;
 using Orleans.Streams.Core;
 using Ott.Grains.Aggregation;
 using Ott.Grains.Common;
+using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
 using Ott.Grains.Scoring;
+using Ott.Grains.Segments;
 
 namespace Ott.Grains.Users;
 
@@ -25,8 +27,10 @@ public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserRollingState> state,
     IOptions<WriteBehindOptions> writeBehind,
     IOptions<RollingWindowOptions> rolling,
+    IOptions<SegmentOptions> segmentOptions,
     RiskScorer scorer,
-    ComplianceStage compliance,
+    UserPipeline pipeline,
+    AlertDispatcher alerts,
     IAssessmentLog assessments,
     IEventLog events,
     SiloAggregator aggregator,
@@ -69,8 +73,9 @@ public sealed partial class UserGrain(
         return Task.FromResult<UserRiskProfile?>(new UserRiskProfile
         {
             UserId = this.GetPrimaryKeyString(),
-            Threshold = scorer.Options.DefaultThreshold,
-            ThresholdSource = "default",
+            Threshold = State.Segment is null ? scorer.Options.DefaultThreshold : segmentOptions.Value.For(State.Segment.Segment).ThresholdHigh,
+            ThresholdSource = State.Segment is null ? "default" : "segment",
+            Segment = State.Segment,
             Features = _window.Current(State),
             RecentAssessments = State.RecentAssessments.AsEnumerable().Reverse().ToList(),
             Consent = State.Consent,
@@ -125,41 +130,32 @@ public sealed partial class UserGrain(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["event_id"] = e.EventId, ["user_id"] = e.UserId });
         try
         {
-            var observation = _window.Observe(State, e);
-            var stage1 = compliance.Run(State, e, observation.Features);
-            _window.RecordViolations(State, e.Timestamp, stage1.Verdict.Violations.Count);
-            var score = scorer.Score(e, observation, scorer.Options.DefaultThreshold, stage1.Verdict);
-            var assessment = new Assessment
-            {
-                EventId = e.EventId,
-                UserId = e.UserId,
-                DeviceId = e.DeviceId,
-                ContentId = e.ContentId,
-                EventType = e.Type,
-                Region = e.Region,
-                EventTime = e.Timestamp,
-                RiskScore = score.Score,
-                RiskLevel = score.Level,
-                Threshold = score.Threshold,
-                Factors = score.Factors,
-                Notes = score.Notes,
-                Action = score.Action,
-                Compliance = stage1.Verdict,
-                ProcessedAt = time.GetUtcNow(),
-            };
-
-            _window.Remember(State, new AssessmentSummary(
-                e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
+            var result = pipeline.Assess(State, e, _window, time.GetUtcNow());
+            var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
             aggregator.Observe(e, assessment);
-            foreach (var transfer in stage1.PiplTransfers)
+            foreach (var transfer in result.Compliance.PiplTransfers)
             {
                 aggregator.ObservePiplTransfer(transfer);
             }
 
+            if (result.SegmentBefore != result.SegmentAfter)
+            {
+                aggregator.ObserveSegmentMove(result.SegmentBefore, result.SegmentAfter);
+            }
+
+            if (result.Alert is { Raise: true, Repeat: false } raised)
+            {
+                await alerts.RaiseAsync(pipeline.AlertFor(assessment, raised, assessment.ProcessedAt));
+            }
+            else if (result.Alert is { Raise: true, Repeat: true } repeat)
+            {
+                await alerts.RepeatAsync(repeat.AlertId, repeat.Count, assessment.ProcessedAt);
+            }
+
             counters.Assessed(e.ReceivedAt, assessment.ProcessedAt);
             await ChangedAsync();
-            await NotifyAsync(stage1);
+            await NotifyAsync(result.Compliance);
         }
         catch (Exception ex)
         {

@@ -78,6 +78,12 @@ public sealed class UserRollingState
 
     /// <summary>Ids of the devices the user used most recently (for erasure), newest last.</summary>
     [Id(22)] public List<string> DeviceIds { get; set; } = [];
+
+    /// <summary>The segment chosen at the newest event.</summary>
+    [Id(23)] public SegmentDecision? Segment { get; set; }
+
+    /// <summary>Open alerts per top factor, for deduplication (capped).</summary>
+    [Id(24)] public List<Alerts.AlertMark> AlertMarks { get; set; } = [];
 }
 
 /// <summary>One event in the exact 1 h window. Identifiers are stored as stable 32-bit hashes.</summary>
@@ -107,6 +113,7 @@ public struct DayBucket
     [Id(0)] public int Day { get; set; }
     [Id(1)] public int Events { get; set; }
     [Id(2)] public int Violations { get; set; }
+    [Id(3)] public int Critical { get; set; }
 }
 
 /// <summary>A distinct value (hashed) and a bit mask of the hours it was seen in: bit i = hour <see cref="LastHour"/> - i.</summary>

@@ -33,7 +33,9 @@ public class PipelineEndToEndTests
             Assert.That(factors, Is.EqualTo(new Dictionary<string, double> { ["auth_or_playback_error"] = 3.0, ["eu_no_consent"] = 5.0 }));
             Assert.That(assessment.GetProperty("risk_score").GetDouble(), Is.EqualTo(8.0));
             Assert.That(assessment.GetProperty("risk_level").GetString(), Is.EqualTo("high"));
-            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.EqualTo(8.0));
+            Assert.That(assessment.GetProperty("segment").GetString(), Is.EqualTo("new_user"));
+            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.EqualTo(assessment.GetProperty("threshold_parts").GetProperty("value").GetDouble()));
+            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.LessThanOrEqualTo(7.0), "new_user: 7, stricter at night");
             Assert.That(assessment.GetProperty("action").GetString(), Is.EqualTo("review"));
             Assert.That(assessment.GetProperty("event_type").GetString(), Is.EqualTo("error"));
             var compliance = assessment.GetProperty("compliance");

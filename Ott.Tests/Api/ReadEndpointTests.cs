@@ -54,7 +54,8 @@ public class ReadEndpointTests
             Assert.That(assessments[0].GetProperty("factors")[0].GetProperty("code").GetString(), Is.EqualTo("plan"));
             Assert.That(profile.GetProperty("total_events").GetInt64(), Is.EqualTo(2));
             Assert.That(profile.GetProperty("plan").GetString(), Is.EqualTo("premium"));
-            Assert.That(profile.GetProperty("threshold").GetDouble(), Is.EqualTo(8.0));
+            Assert.That(profile.GetProperty("threshold").GetDouble(), Is.EqualTo(7.0), "a new user's segment threshold");
+            Assert.That(profile.GetProperty("segment").GetProperty("segment").GetString(), Is.EqualTo("new_user"));
             Assert.That(profile.GetProperty("features").GetProperty("events_1h").GetInt32(), Is.EqualTo(2));
             Assert.That(profile.GetProperty("recent_assessments").GetArrayLength(), Is.EqualTo(2));
             Assert.That(profile.GetProperty("consent").GetProperty("has_consent").GetBoolean(), Is.True);

@@ -54,7 +54,7 @@ public class RouteRoleMatrixTests
                 Encoding.UTF8, "application/json");
         }
 
-        using var response = await client.SendAsync(request);
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         return response.StatusCode;
     }
 

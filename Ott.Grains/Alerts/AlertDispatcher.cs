@@ -1,0 +1,169 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Alerts;
+
+/// <summary>
+/// Silo-local alert pipeline: stores each alert, then delivers it to its channels from a bounded queue with
+/// retries and exponential backoff. Raising never waits on a channel, so a slow or dead webhook cannot slow the
+/// event pipeline; a full queue marks the delivery <c>failed</c> (counted) instead of blocking.
+/// </summary>
+public sealed partial class AlertDispatcher : BackgroundService
+{
+    private readonly IAlertStore _store;
+    private readonly AlertOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AlertDispatcher> _logger;
+    private readonly Dictionary<string, IAlertChannel> _channels;
+    private readonly Channel<Delivery> _queue;
+    private readonly Counter<long> _raised;
+    private readonly Counter<long> _deliveries;
+    private readonly HttpClient _http;
+    private int _queued;
+
+    public AlertDispatcher(IAlertStore store, IOptions<AlertOptions> options, TimeProvider time, IMeterFactory meters,
+        ILoggerFactory loggers)
+    {
+        _store = store;
+        _options = options.Value;
+        _time = time;
+        _logger = loggers.CreateLogger<AlertDispatcher>();
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = _options.DeliveryTimeout };
+        IAlertChannel[] channels =
+        [
+            new LogAlertChannel(loggers.CreateLogger<LogAlertChannel>()),
+            new WebhookAlertChannel("webhook", _options.WebhookUrl, AlertPayloads.Webhook, _http),
+            new WebhookAlertChannel("slack", _options.SlackWebhookUrl, AlertPayloads.Slack, _http),
+            new EmailAlertChannel(_options.Email),
+        ];
+        _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
+        var meter = meters.Create(Common.PipelineCounters.MeterName);
+        _raised = meter.CreateCounter<long>("ott.alerts.raised", description: "Alerts raised, by severity and kind");
+        _deliveries = meter.CreateCounter<long>("ott.alerts.deliveries", description: "Alert delivery attempts, by channel and outcome");
+        meter.CreateObservableGauge("ott.alerts.queue_depth", () => Volatile.Read(ref _queued), description: "Alert deliveries waiting");
+    }
+
+    /// <summary>Deliveries waiting or being retried now.</summary>
+    public int QueueDepth => Volatile.Read(ref _queued);
+
+    /// <summary>Stores a new alert and queues its deliveries; false when an alert with that id exists (idempotent).</summary>
+    public async ValueTask<bool> RaiseAsync(Alert alert)
+    {
+        var deliveries = alert.Channels.ToDictionary(c => c, c => _channels.TryGetValue(c, out var ch) && ch.IsConfigured ? "pending" : "not_configured");
+        if (!await _store.AddAsync(alert with { Deliveries = deliveries }))
+        {
+            return false;
+        }
+
+        _raised.Add(1, new("severity", alert.Severity.ToString().ToLowerInvariant()), new("kind", alert.Kind));
+        foreach (var (channel, status) in deliveries)
+        {
+            if (status == "pending")
+            {
+                await EnqueueAsync(new Delivery(alert.Id, channel, 1));
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Counts a repeat of an open alert (same user and top factor inside the dedupe window).</summary>
+    public ValueTask RepeatAsync(string alertId, int count, DateTimeOffset at) => _store.RepeatAsync(alertId, count, at);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.DeliveryWorkers).Select(_ => WorkAsync(stoppingToken)));
+
+    public override void Dispose()
+    {
+        _http.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var delivery in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await DeliverAsync(delivery, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DeliverAsync(Delivery delivery, CancellationToken stoppingToken)
+    {
+        Interlocked.Decrement(ref _queued);
+        var alert = await _store.GetAsync(delivery.AlertId, stoppingToken);
+        if (alert is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(_options.DeliveryTimeout);
+            await _channels[delivery.Channel].DeliverAsync(alert, timeout.Token);
+            await _store.SetDeliveryAsync(alert.Id, delivery.Channel, "delivered", stoppingToken);
+            _deliveries.Add(1, new("channel", delivery.Channel), new("outcome", "delivered"));
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            var final = delivery.Attempt >= _options.MaxAttempts;
+            _deliveries.Add(1, new("channel", delivery.Channel), new("outcome", final ? "failed" : "retry"));
+            await _store.SetDeliveryAsync(alert.Id, delivery.Channel, final ? "failed" : "retrying", stoppingToken);
+            LogDeliveryFailed(_logger, delivery.Channel, delivery.Attempt, final, ex.Message);
+            if (!final)
+            {
+                _ = RetryLaterAsync(delivery with { Attempt = delivery.Attempt + 1 }, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Waits out the backoff off the workers, then queues the next attempt.</summary>
+    private async Task RetryLaterAsync(Delivery next, CancellationToken stoppingToken)
+    {
+        Interlocked.Increment(ref _queued);
+        try
+        {
+            var backoff = TimeSpan.FromTicks(Math.Min(_options.MaxBackoff.Ticks, _options.InitialBackoff.Ticks * (1L << Math.Min(20, next.Attempt - 2))));
+            // The wait is the backoff itself: nothing to poll, the next attempt is due after it.
+            await Task.Delay(backoff, _time, stoppingToken);
+            Interlocked.Decrement(ref _queued);
+            await EnqueueAsync(next);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
+
+    private async ValueTask EnqueueAsync(Delivery delivery)
+    {
+        if (_queue.Writer.TryWrite(delivery))
+        {
+            Interlocked.Increment(ref _queued);
+            return;
+        }
+
+        _deliveries.Add(1, new("channel", delivery.Channel), new("outcome", "queue_full"));
+        await _store.SetDeliveryAsync(delivery.AlertId, delivery.Channel, "failed");
+        LogQueueFull(_logger, delivery.Channel);
+    }
+
+    private readonly record struct Delivery(string AlertId, string Channel, int Attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert delivery on {Channel} failed (attempt {Attempt}, final {Final}): {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string channel, int attempt, bool final, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert delivery queue is full; a delivery on {Channel} was marked failed")]
+    private static partial void LogQueueFull(ILogger logger, string channel);
+}

@@ -1,0 +1,60 @@
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Alerts;
+
+/// <summary>A (user, top factor) alert remembered for deduplication, in the user's state.</summary>
+[GenerateSerializer, Alias("ott.alert-mark")]
+public sealed class AlertMark
+{
+    [Id(0)] public string TopFactor { get; set; } = "";
+    [Id(1)] public string AlertId { get; set; } = "";
+    [Id(2)] public DateTimeOffset FirstAt { get; set; }
+    [Id(3)] public int Count { get; set; }
+}
+
+/// <summary>What to do about an assessment: nothing, a new alert, or a repeat of an open one.</summary>
+public readonly record struct AlertDecision(bool Raise, bool Repeat, string AlertId, RiskLevel Severity, string TopFactor, int Count);
+
+/// <summary>
+/// RISK.md section 9: an assessment at or above <c>high</c> raises an alert; severity = level, one step higher for
+/// segments whose severity multiplier is at least 1.5; the same (user, top factor) within the dedupe window is a
+/// repeat of the first alert (its count grows) instead of a new one. Marks are capped per user.
+/// </summary>
+public static class AlertPolicy
+{
+    public const int MaxMarks = 16;
+
+    public static AlertDecision Decide(Assessment assessment, double severityMultiplier, List<AlertMark> marks, TimeSpan window)
+    {
+        if (assessment.RiskLevel < RiskLevel.High || assessment.Factors.Count == 0)
+        {
+            return default;
+        }
+
+        var top = assessment.Factors.MaxBy(f => f.Points)!.Code;
+        var severity = severityMultiplier >= 1.5 && assessment.RiskLevel < RiskLevel.Critical ? assessment.RiskLevel + 1 : assessment.RiskLevel;
+        var at = assessment.EventTime;
+        var mark = marks.Find(m => m.TopFactor == top);
+        if (mark is not null && at >= mark.FirstAt && at - mark.FirstAt < window)
+        {
+            mark.Count++;
+            return new AlertDecision(true, true, mark.AlertId, severity, top, mark.Count);
+        }
+
+        var id = "alert-" + assessment.EventId;
+        if (mark is null)
+        {
+            mark = new AlertMark { TopFactor = top };
+            marks.Add(mark);
+            if (marks.Count > MaxMarks)
+            {
+                marks.Remove(marks.MinBy(m => m.FirstAt)!);
+            }
+        }
+
+        mark.AlertId = id;
+        mark.FirstAt = at;
+        mark.Count = 1;
+        return new AlertDecision(true, false, id, severity, top, 1);
+    }
+}

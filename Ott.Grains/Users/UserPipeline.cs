@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Options;
+using Ott.Grains.Alerts;
+using Ott.Grains.Compliance;
+using Ott.Grains.Interfaces;
+using Ott.Grains.Scoring;
+using Ott.Grains.Segments;
+
+namespace Ott.Grains.Users;
+
+/// <summary>Everything one event produced: the assessment and what the grain must tell others.</summary>
+public sealed record PipelineResult(
+    Assessment Assessment,
+    ComplianceOutcome Compliance,
+    AlertDecision Alert,
+    string? SegmentBefore,
+    string SegmentAfter);
+
+/// <summary>
+/// The stages of a user's event, in order (DESIGN.md): rolling state, 1 compliance, segment, adaptive threshold,
+/// scoring, alert decision. Pure over the user's state: the grain owns the state and carries out the side effects
+/// (logs, aggregator, alerts, registries). One instance per silo; thread-safe (the per-grain scratch lives in the
+/// <see cref="RollingWindow"/> the grain passes in).
+/// </summary>
+public sealed class UserPipeline(
+    ComplianceStage compliance,
+    SegmentClassifier segments,
+    IOptions<SegmentOptions> segmentOptions,
+    AdaptiveThreshold threshold,
+    ThresholdInputsCache inputs,
+    RiskScorer scorer,
+    IOptions<AlertOptions> alertOptions)
+{
+    public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now)
+    {
+        var previous = state.NewestEventTime;
+        var observation = window.Observe(state, e);
+        var stage1 = compliance.Run(state, e, observation.Features);
+        window.RecordViolations(state, e.Timestamp, stage1.Verdict.Violations.Count);
+
+        var gap = previous is { } p && e.Timestamp > p ? (e.Timestamp - p).TotalDays : (double?)null;
+        var segment = segments.Classify(new SegmentInputs(
+            observation.Features.ViolationsLast30Days,
+            InFraudRing: false,
+            RollingWindow.CriticalLast7Days(state, e.Timestamp),
+            Math.Round(observation.AccountAgeDays, 2),
+            observation.Features.EventsLast30Days,
+            gap is null ? null : Math.Round(gap.Value, 2)));
+        var parameters = segmentOptions.Value.For(segment.Segment);
+        var parts = threshold.Compute(parameters.ThresholdHigh, inputs.Learned(segment.Segment), e.Region, e.Timestamp, inputs.RegionRate(e.Region));
+        var score = scorer.Score(e, observation, parts.Value, stage1.Verdict);
+
+        var assessment = new Assessment
+        {
+            EventId = e.EventId,
+            UserId = e.UserId,
+            DeviceId = e.DeviceId,
+            ContentId = e.ContentId,
+            EventType = e.Type,
+            Region = e.Region,
+            EventTime = e.Timestamp,
+            RiskScore = score.Score,
+            RiskLevel = score.Level,
+            Threshold = score.Threshold,
+            Segment = segment.Segment,
+            SegmentDecision = segment,
+            ThresholdParts = parts,
+            Factors = score.Factors,
+            Notes = score.Notes,
+            Action = score.Action,
+            Compliance = stage1.Verdict,
+            ProcessedAt = now,
+        };
+
+        if (score.Level == RiskLevel.Critical)
+        {
+            window.RecordCritical(state, e.Timestamp);
+        }
+
+        var alert = AlertPolicy.Decide(assessment, parameters.SeverityMultiplier, state.AlertMarks, alertOptions.Value.DedupeWindow);
+        if (alert.Raise)
+        {
+            assessment = assessment with { Alert = new AssessmentAlert(alert.AlertId, alert.Severity, alert.Repeat, alert.Count) };
+        }
+
+        var before = state.Segment?.Segment;
+        if (previous is null || e.Timestamp >= previous)
+        {
+            state.Segment = segment;
+        }
+
+        window.Remember(state, new AssessmentSummary(e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
+        return new PipelineResult(assessment, stage1, alert, before, state.Segment!.Segment);
+    }
+
+    /// <summary>The alert to store for a new alert decision.</summary>
+    public Alert AlertFor(Assessment a, AlertDecision decision, DateTimeOffset now) => new()
+    {
+        Id = decision.AlertId,
+        Kind = "assessment",
+        Severity = decision.Severity,
+        Title = $"{a.RiskLevel.ToString().ToLowerInvariant()} risk for user {a.UserId}: {decision.TopFactor}",
+        Detail = $"Score {a.RiskScore:0.##} against threshold {a.Threshold:0.##} ({a.Segment}). Factors: " +
+                 string.Join(", ", a.Factors.Select(f => $"{f.Code} {f.Points:+0.##;-0.##}")) + ".",
+        UserId = a.UserId,
+        EventId = a.EventId,
+        Segment = a.Segment,
+        TopFactor = decision.TopFactor,
+        RiskScore = a.RiskScore,
+        RaisedAt = now,
+        Channels = segmentOptions.Value.For(a.Segment!).Channels,
+    };
+}
