@@ -7,7 +7,7 @@ namespace Ott.Grains.Detection;
 /// min(256, n) rows drawn without replacement, to the height limit ceil(log2(subsample)); a node splits on a random
 /// feature (among those not constant in the node) at a uniform random value in [min, max) of the node's data, and
 /// rows with value &lt;= split go left. The path length of x in a tree is the depth of the external node it reaches
-/// plus c(size) of that node; the score is s(x) = 2^(-E[h(x)] / c(subsample)), near 1 for anomalies, at most about
+/// plus c(size) of that node; the score is s(x) = 2^(-E[h(x)] / c(subsample)): near 1 for anomalies, well below
 /// 0.5 for normal points. All trees live in flat node arrays; scoring does not allocate. Immutable once built.
 /// </summary>
 public sealed class IsolationForest
@@ -26,8 +26,9 @@ public sealed class IsolationForest
     private readonly int[] _right;
     private readonly int[] _size;
 
-    // Derived, not exported: c(size) of each external node, so scoring takes no logarithms.
-    private readonly double[] _leafAdjustment;
+    // Derived, not exported: the nodes packed for scoring (one cache line holds two or three), with c(size) of each
+    // external node precomputed so scoring takes no logarithms.
+    private readonly Node[] _nodes;
     private readonly double _normaliser;
 
     /// <summary>
@@ -83,7 +84,7 @@ public sealed class IsolationForest
         Array.Resize(ref _left, builder.NodeCount);
         Array.Resize(ref _right, builder.NodeCount);
         Array.Resize(ref _size, builder.NodeCount);
-        (_leafAdjustment, _normaliser) = Derive(_feature, _size, _sampleSize);
+        (_nodes, _normaliser) = Derive(_feature, _threshold, _left, _right, _size, _sampleSize);
     }
 
     private IsolationForest(IsolationForestModel model)
@@ -96,7 +97,7 @@ public sealed class IsolationForest
         _left = (int[])model.NodeLeft.Clone();
         _right = (int[])model.NodeRight.Clone();
         _size = (int[])model.NodeSize.Clone();
-        (_leafAdjustment, _normaliser) = Derive(_feature, _size, _sampleSize);
+        (_nodes, _normaliser) = Derive(_feature, _threshold, _left, _right, _size, _sampleSize);
     }
 
     /// <summary>Number of features a scored vector must have.</summary>
@@ -128,20 +129,19 @@ public sealed class IsolationForest
     public double MeanPathLength(ReadOnlySpan<double> x)
     {
         DetectionGuard.Length(x, _featureCount, nameof(x));
-        var feature = _feature;
-        var threshold = _threshold;
+        var nodes = _nodes;
         var total = 0.0;
         foreach (var root in _treeOffsets)
         {
-            var node = root;
+            var node = nodes[root];
             var depth = 0;
-            while (feature[node] >= 0)
+            while (node.Feature >= 0)
             {
-                node = x[feature[node]] <= threshold[node] ? _left[node] : _right[node];
+                node = nodes[x[node.Feature] <= node.Value ? node.Left : node.Right];
                 depth++;
             }
 
-            total += depth + _leafAdjustment[node];
+            total += depth + node.Value;
         }
 
         return total / _treeOffsets.Length;
@@ -170,15 +170,18 @@ public sealed class IsolationForest
     /// <summary>ceil(log2(n)) for n &gt;= 1.</summary>
     internal static int HeightLimit(int n) => n <= 1 ? 0 : 32 - BitOperations.LeadingZeroCount((uint)(n - 1));
 
-    private static (double[] LeafAdjustment, double Normaliser) Derive(int[] feature, int[] size, int sampleSize)
+    private static (Node[] Nodes, double Normaliser) Derive(
+        int[] feature, double[] threshold, int[] left, int[] right, int[] size, int sampleSize)
     {
-        var adjustment = new double[feature.Length];
-        for (var i = 0; i < feature.Length; i++)
+        var nodes = new Node[feature.Length];
+        for (var i = 0; i < nodes.Length; i++)
         {
-            adjustment[i] = feature[i] < 0 ? AveragePathLength(size[i]) : 0.0;
+            nodes[i] = feature[i] < 0
+                ? new Node(AveragePathLength(size[i]), -1, -1, -1)
+                : new Node(threshold[i], feature[i], left[i], right[i]);
         }
 
-        return (adjustment, AveragePathLength(sampleSize));
+        return (nodes, AveragePathLength(sampleSize));
     }
 
     private static void Validate(IsolationForestModel model)
@@ -216,6 +219,9 @@ public sealed class IsolationForest
             }
         }
     }
+
+    /// <summary>A node for scoring: split value (internal) or c(size) (external, Feature = -1).</summary>
+    private readonly record struct Node(double Value, int Feature, int Left, int Right);
 
     /// <summary>Grows trees into the forest's node arrays (construction only).</summary>
     private sealed class Builder(double[] data, int features, int heightLimit, Random random, IsolationForest forest)

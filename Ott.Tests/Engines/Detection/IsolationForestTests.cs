@@ -54,8 +54,8 @@ public class IsolationForestTests
         {
             Assert.That(forest.SampleSize, Is.EqualTo(10));
             Assert.That(forest.NodeCount, Is.EqualTo(5));
-            Assert.That(forest.MeanPathLength([4.0, 4.0]), Is.EqualTo(IsolationForest.AveragePathLength(10)));
-            Assert.That(forest.Score([4.0, 4.0]), Is.EqualTo(0.5));
+            Assert.That(forest.MeanPathLength([4.0, 4.0]), Is.EqualTo(IsolationForest.AveragePathLength(10)).Within(1e-12));
+            Assert.That(forest.Score([4.0, 4.0]), Is.EqualTo(0.5).Within(1e-12));
         });
     }
 
