@@ -17,6 +17,11 @@ public static class AdminEndpoints
         group.MapDelete("/users/{user_id}", EraseUserAsync).WithName("EraseUser")
             .WithSummary("Erase a user: grain state, events, assessments, device links; completes open requests; audited")
             .WithMetadata(new AuditedAttribute());
+        group.MapGet("/models", (IGrainFactory grains) => grains.GetGrain<IModelGrain>(0).GetInfoAsync()).WithName("GetModels")
+            .WithSummary("Model versions, sample and label counts, training time, last quality figures");
+        group.MapPost("/models/retrain", (IGrainFactory grains, HttpContext http) =>
+                grains.GetGrain<IModelGrain>(0).RetrainAsync($"requested by {http.User.Identity?.Name}"))
+            .WithName("RetrainModels").WithSummary("Train the anomaly ensemble and the violation model now, and measure them");
         group.MapGet("/audit", QueryAuditAsync).WithName("QueryAudit").WithSummary("The audit trail, newest first")
             .WithMetadata(new AuditedAttribute());
         return group;

@@ -13,6 +13,10 @@ namespace Ott.Api.Endpoints;
 /// <summary>Body of <c>POST /api/v1/events/{id}/outcome</c>.</summary>
 public sealed record OutcomeRequest(bool? ConfirmedViolation);
 
+/// <summary><c>GET /api/v1/analytics/ml-performance</c>: the last measurement and what it was measured on.</summary>
+public sealed record MlPerformance(QualityReport Quality, int? AnomalyModelVersion, int? ViolationModelVersion,
+    int LabelledExamples, int LabelledPositives, int ReservoirSamples);
+
 /// <summary>One segment in <c>GET /api/v1/analytics/segments</c>.</summary>
 public sealed record SegmentSummary(string Segment, long Users, SegmentParameters Parameters, LearnedThreshold Learning);
 
@@ -32,6 +36,8 @@ public static class AlertEndpoints
         group.MapGet("/alerts/stream", Stream).WithName("StreamAlerts").WithSummary("New alerts as server-sent events (event: alert)");
         group.MapGet("/analytics/segments", SegmentsAsync).WithName("SegmentAnalytics")
             .WithSummary("Users per segment, each segment's parameters and learned threshold");
+        group.MapGet("/analytics/ml-performance", MlPerformanceAsync).WithName("MlPerformance")
+            .WithSummary("Precision, recall, F1 and ROC AUC of each detector, measured on a held-out split (404 before any measurement)");
         group.MapPost("/events/{event_id}/outcome", RecordOutcomeAsync).WithName("RecordOutcome")
             .WithSummary("Record whether an assessed event was a confirmed violation (feeds threshold learning)")
             .WithMetadata(new AuditedAttribute());
@@ -118,6 +124,16 @@ public static class AlertEndpoints
             .ToList());
     }
 
+    private static async Task<Results<Ok<MlPerformance>, ProblemHttpResult>> MlPerformanceAsync(IGrainFactory grains)
+    {
+        var info = await grains.GetGrain<IModelGrain>(0).GetInfoAsync();
+        return info.LastQuality is { } quality
+            ? TypedResults.Ok(new MlPerformance(quality, info.AnomalyVersion, info.ViolationVersion, info.LabelledExamples, info.LabelledPositives, info.ReservoirSamples))
+            : Problems.Problems.Problem(StatusCodes.Status404NotFound, "not-measured", "Not measured yet",
+                $"No quality measurement exists yet: it needs labelled outcomes ({info.LabelledExamples} so far) and a training " +
+                "(POST /api/v1/models/retrain, or the schedule).");
+    }
+
     private static async Task<Results<Ok<LearnedThreshold>, ProblemHttpResult>> RecordOutcomeAsync(
         string event_id, OutcomeRequest body, IAssessmentLog log, IGrainFactory grains, TimeProvider time)
     {
@@ -138,6 +154,11 @@ public static class AlertEndpoints
 
         var learning = grains.GetGrain<ISegmentLearningGrain>(segment);
         await learning.AddAsync(new Outcome(event_id, segment, assessment.RiskScore, confirmed, time.GetUtcNow()));
+        if (assessment is { FeatureVector: { } features, BaselineVector: { } baseline })
+        {
+            await grains.GetGrain<IModelGrain>(0).AddLabelsAsync([new LabelledExample(event_id, [.. features, .. baseline], confirmed, "analyst")]);
+        }
+
         return TypedResults.Ok(await learning.GetAsync());
     }
 }

@@ -91,6 +91,18 @@ public sealed record Assessment
     /// <summary>The alert this assessment raised or repeated, if any.</summary>
     [Id(18)] public AssessmentAlert? Alert { get; init; }
 
+    /// <summary>The anomaly stage's verdict (stage 2).</summary>
+    [Id(19)] public AnomalyVerdict? Anomaly { get; init; }
+
+    /// <summary>The violation prediction (stage 3).</summary>
+    [Id(20)] public ViolationPrediction? Violation { get; init; }
+
+    /// <summary>The 14 features the detectors saw, kept so an outcome can teach the models (not shown in JSON).</summary>
+    [Id(21), System.Text.Json.Serialization.JsonIgnore] public double[]? FeatureVector { get; init; }
+
+    /// <summary>The 6 baseline indicators of the violation prediction (not shown in JSON).</summary>
+    [Id(22), System.Text.Json.Serialization.JsonIgnore] public double[]? BaselineVector { get; init; }
+
     /// <summary>When the assessment was made (UTC).</summary>
     [Id(13)] public required DateTimeOffset ProcessedAt { get; init; }
 }

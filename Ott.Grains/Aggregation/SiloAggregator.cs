@@ -18,6 +18,10 @@ public sealed class AggregationOptions
     /// <summary>Grain calls in flight at once during a flush.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentCalls { get; set; } = 64;
+
+    /// <summary>Feature vectors per flush sent to the model grain (a uniform sample of the events seen).</summary>
+    [Range(1, 100_000)]
+    public int FeatureSamplesPerFlush { get; set; } = 500;
 }
 
 /// <summary>
@@ -36,6 +40,30 @@ public sealed partial class SiloAggregator(
     private Dictionary<string, RegionAccumulator> _regions = new(StringComparer.Ordinal);
     private Dictionary<string, List<PiplPerson>> _pipl = new(StringComparer.Ordinal);
     private Dictionary<string, long> _segments = new(StringComparer.Ordinal);
+    private readonly Random _sampling = new(7);
+    private List<double[]> _features = [];
+    private long _featuresSeen;
+
+    /// <summary>
+    /// Offers one event's feature vector for model training: a uniform sample of at most
+    /// <see cref="AggregationOptions.FeatureSamplesPerFlush"/> per flush is kept (reservoir), with the count seen.
+    /// </summary>
+    public void ObserveFeatures(double[] features)
+    {
+        lock (_lock)
+        {
+            _featuresSeen++;
+            var cap = options.Value.FeatureSamplesPerFlush;
+            if (_features.Count < cap)
+            {
+                _features.Add(features);
+            }
+            else if (_sampling.NextInt64(_featuresSeen) is var slot && slot < cap)
+            {
+                _features[(int)slot] = features;
+            }
+        }
+    }
 
     /// <summary>Records a user moving between segments (<paramref name="from"/> null for a new user).</summary>
     public void ObserveSegmentMove(string? from, string to)
@@ -105,8 +133,11 @@ public sealed partial class SiloAggregator(
             Dictionary<string, RegionAccumulator> regions;
             Dictionary<string, List<PiplPerson>> pipl;
             Dictionary<string, long> segments;
+            List<double[]> features;
+            long featuresSeen;
             lock (_lock)
             {
+                (features, _features, featuresSeen, _featuresSeen) = (_features, [], _featuresSeen, 0);
                 (segments, _segments) = (_segments, new(StringComparer.Ordinal));
                 (devices, _devices) = (_devices, new(StringComparer.Ordinal));
                 (regions, _regions) = (_regions, new(StringComparer.Ordinal));
@@ -133,6 +164,14 @@ public sealed partial class SiloAggregator(
             {
                 calls.Add(CallAsync(throttle, () => grains.GetGrain<IPiplTransferGrain>(key).RecordAsync(persons),
                     () => { lock (_lock) { (_pipl.TryGetValue(key, out var l) ? l : _pipl[key] = []).AddRange(persons); } }));
+            }
+
+            if (features.Count > 0)
+            {
+                var width = features[0].Length;
+                var batch = new FeatureSamples(width, features.SelectMany(f => f).ToArray(), featuresSeen);
+                // A failed sample flush is dropped, not restored: it is a statistical sample, the next one replaces it.
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<IModelGrain>(0).AddSamplesAsync(batch), () => { }));
             }
 
             if (segments.Count > 0)

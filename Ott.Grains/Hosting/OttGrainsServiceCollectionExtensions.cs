@@ -6,6 +6,7 @@ using Ott.Grains.Aggregation;
 using Ott.Grains.Alerts;
 using Ott.Grains.Common;
 using Ott.Grains.Compliance;
+using Ott.Grains.Detection;
 using Ott.Grains.Devices;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
@@ -61,6 +62,9 @@ public static class OttGrainsServiceCollectionExtensions
         services.TryAddSingleton<IAlertStore>(sp => new InMemoryAlertStore(sp.GetRequiredService<IOptions<AlertOptions>>().Value));
         services.AddSingleton<AlertDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
+        services.AddValidatedOptions<DetectionOptions>(configuration, DetectionOptions.Section);
+        services.AddSingleton<ModelCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelCache>());
         services.AddSingleton<UserPipeline>();
 
         services.AddSingleton<SiloAggregator>();

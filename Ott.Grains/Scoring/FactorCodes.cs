@@ -13,6 +13,8 @@ public static class FactorCodes
     public const string RegulationViolation = "regulation_violation";
     public const string ChildDataWithoutParentalConsent = "child_data_without_parental_consent";
     public const string CrossBorderWithoutBasis = "cross_border_without_basis";
+    public const string MlAnomaly = "ml_anomaly";
+    public const string ViolationPrediction = "violation_prediction";
 }
 
 /// <summary>Codes of data-quality notes (no points).</summary>

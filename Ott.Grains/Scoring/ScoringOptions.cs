@@ -58,6 +58,14 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(0.0, 20.0)] public double ChildDataPoints { get; set; } = 6.0;
     [Range(0.0, 20.0)] public double CrossBorderPoints { get; set; } = 3.0;
 
+    /// <summary>ml_anomaly = this x ensemble score x the segment's anomaly sensitivity.</summary>
+    [Range(0.0, 20.0)] public double MlAnomalyWeight { get; set; } = 2.0;
+
+    /// <summary>violation_prediction = this x likelihood, when the likelihood is above <see cref="ViolationPredictionMin"/>.</summary>
+    [Range(0.0, 20.0)] public double ViolationPredictionWeight { get; set; } = 2.0;
+
+    [Range(0.0, 1.0)] public double ViolationPredictionMin { get; set; } = 0.7;
+
     [Range(-20.0, 20.0)] public double PlanBasicPoints { get; set; } = 1.0;
     [Range(-20.0, 20.0)] public double PlanTrialPoints { get; set; } = 1.0;
     [Range(-20.0, 20.0)] public double PlanPremiumPoints { get; set; } = -1.0;

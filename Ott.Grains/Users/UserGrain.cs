@@ -134,6 +134,7 @@ public sealed partial class UserGrain(
             var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
             aggregator.Observe(e, assessment);
+            aggregator.ObserveFeatures(assessment.FeatureVector!);
             foreach (var transfer in result.Compliance.PiplTransfers)
             {
                 aggregator.ObservePiplTransfer(transfer);

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
+using Ott.Grains.Detection;
+using Ott.Grains.Geo;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
@@ -28,6 +30,7 @@ public sealed class UserPipeline(
     AdaptiveThreshold threshold,
     ThresholdInputsCache inputs,
     RiskScorer scorer,
+    ModelCache models,
     IOptions<AlertOptions> alertOptions)
 {
     public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now)
@@ -47,7 +50,19 @@ public sealed class UserPipeline(
             gap is null ? null : Math.Round(gap.Value, 2)));
         var parameters = segmentOptions.Value.For(segment.Segment);
         var parts = threshold.Compute(parameters.ThresholdHigh, inputs.Learned(segment.Segment), e.Region, e.Timestamp, inputs.RegionRate(e.Region));
-        var score = scorer.Score(e, observation, parts.Value, stage1.Verdict);
+
+        var features = new double[FeatureVector.Names.Length];
+        FeatureVector.Fill(features, new FeatureInputs(
+            e.Timestamp, observation.Features.EventsLastHour, observation.Features.DistinctIpsLast24Hours,
+            observation.Features.DistinctRegionsLast24Hours, observation.Features.DistinctDevicesLast24Hours,
+            observation.Features.ErrorsInLast50Events, observation.Features.EventsInErrorWindow,
+            observation.Features.AuthFailuresLastHour, observation.Features.DataAccessLastHour, e.RecordsAccessed,
+            previous is { } last && e.Timestamp > last ? (e.Timestamp - last).TotalSeconds : null,
+            GeoSpeedKmh: null, RegionCodes.IsGdprArea(e.Region), e.HasConsent));
+        var extra = new List<RiskFactor>(2);
+        var anomaly = Anomaly(features, parameters.AnomalySensitivity, extra);
+        var (violation, baseline) = Violation(state, features, extra);
+        var score = scorer.Score(e, observation, parts.Value, stage1.Verdict, extra);
 
         var assessment = new Assessment
         {
@@ -68,6 +83,10 @@ public sealed class UserPipeline(
             Notes = score.Notes,
             Action = score.Action,
             Compliance = stage1.Verdict,
+            Anomaly = anomaly,
+            Violation = violation,
+            FeatureVector = features,
+            BaselineVector = baseline,
             ProcessedAt = now,
         };
 
@@ -90,6 +109,66 @@ public sealed class UserPipeline(
 
         window.Remember(state, new AssessmentSummary(e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
         return new PipelineResult(assessment, stage1, alert, before, state.Segment!.Segment);
+    }
+
+    /// <summary>Stage 2: the silo's ensemble, when one is trained; else <c>model: none</c> and no points.</summary>
+    private AnomalyVerdict Anomaly(double[] features, double sensitivity, List<RiskFactor> extra)
+    {
+        if (models.Anomaly is not { } model)
+        {
+            return AnomalyVerdict.None;
+        }
+
+        var score = model.Score(features, sensitivity);
+        var limit = 1 - ((1 - model.Threshold) * sensitivity);
+        var top = score.TopFeatures.Select(i => FeatureVector.Names[i]).ToArray();
+        if (score.IsAnomaly)
+        {
+            extra.Add(new RiskFactor(FactorCodes.MlAnomaly, Math.Round(scorer.Options.MlAnomalyWeight * score.Ensemble * sensitivity, 2),
+                $"ensemble v{model.Version} score {score.Ensemble:0.###} above {limit:0.###}; furthest: {string.Join(", ", top)}"));
+        }
+
+        return new AnomalyVerdict
+        {
+            Model = $"ensemble-v{model.Version}",
+            ModelVersion = model.Version,
+            IsAnomaly = score.IsAnomaly,
+            EnsembleScore = Math.Round(score.Ensemble, 4),
+            Iforest = Math.Round(score.IForest, 4),
+            Lof = Math.Round(score.Lof, 4),
+            Threshold = Math.Round(limit, 4),
+            Sensitivity = sensitivity,
+            TopFeatures = top,
+        };
+    }
+
+    /// <summary>Stage 3: the baseline over the last 100 events, and the learned model's likelihood when one exists.</summary>
+    private (ViolationPrediction Prediction, double[] Baseline) Violation(UserRollingState state, double[] features, List<RiskFactor> extra)
+    {
+        var baseline = new double[ViolationBaseline.Names.Count];
+        var (likelihood, confidence, factors) = ViolationBaseline.Predict(state, baseline);
+        var model = models.Violation;
+        double? learned = model is null ? null : Math.Round(model.Predict([.. features, .. baseline]), 4);
+
+        var used = learned ?? likelihood;
+        var o = scorer.Options;
+        if (used > o.ViolationPredictionMin)
+        {
+            extra.Add(new RiskFactor(FactorCodes.ViolationPrediction, Math.Round(o.ViolationPredictionWeight * used, 2),
+                $"{(model is null ? "baseline" : $"model v{model.Version}")} likelihood {used:0.###} above {o.ViolationPredictionMin}" +
+                (factors.Count > 0 ? $" ({string.Join(", ", factors)})" : "")));
+        }
+
+        return (new ViolationPrediction
+        {
+            Likelihood = used,
+            Confidence = Math.Round(confidence, 4),
+            RiskFactors = factors,
+            BaselineLikelihood = likelihood,
+            ModelLikelihood = learned,
+            ModelVersion = model?.Version,
+            Source = learned is null ? "baseline" : "model",
+        }, baseline);
     }
 
     /// <summary>The alert to store for a new alert decision.</summary>

@@ -22,6 +22,10 @@ public class ApiFactory(IReadOnlyDictionary<string, string?>? settings = null) :
         builder.UseSetting("Ott:Api:NoopIngestEndpoints", "true");
         builder.UseSetting("Ott:Aggregation:FlushInterval", "00:00:00.200");
         builder.UseSetting("Ott:Security:SigningKey", SigningKey);
+
+        // No automatic model training in the shared hosts: exact scores must not move when enough events arrive.
+        // Detection tests that want models use hosts of their own with the defaults.
+        builder.UseSetting("Ott:Detection:MinSamples", "1000000");
         builder.UseSetting("Ott:Security:RateLimits:IngestPerMinute", "100000000");
         builder.UseSetting("Ott:Security:RateLimits:IngestBurst", "1000000");
         builder.UseSetting("Ott:Security:RateLimits:AnalystPerMinute", "1000000");

@@ -41,7 +41,9 @@ public class PipelineEndToEndTests
             var compliance = assessment.GetProperty("compliance");
             Assert.That(compliance.GetProperty("is_compliant").GetBoolean(), Is.True, "an error event is not processing that needs consent");
             Assert.That(compliance.GetProperty("applicable_regulations").EnumerateArray().Select(r => r.GetString()), Is.EqualTo(new[] { "GDPR", "ePrivacy" }));
-            Assert.That(assessment.TryGetProperty("anomaly", out _), Is.False, "no stage fills it yet, so it is absent");
+            Assert.That(assessment.GetProperty("anomaly").GetProperty("model").GetString(), Is.EqualTo("none"), "no model trained in this host");
+            Assert.That(assessment.GetProperty("anomaly").TryGetProperty("ensemble_score", out _), Is.False, "no score is invented");
+            Assert.That(assessment.GetProperty("violation").GetProperty("source").GetString(), Is.EqualTo("baseline"));
             Assert.That(assessment.GetProperty("factors")[1].GetProperty("detail").GetString(), Does.Contain("without consent"));
         });
     }

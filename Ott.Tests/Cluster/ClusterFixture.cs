@@ -19,12 +19,16 @@ public sealed class ClusterFixture
         ["Ott:WriteBehind:MaxUnsavedAge"] = "00:10:00",
         ["Ott:Aggregation:FlushInterval"] = "00:00:00.200",
         ["Ott:Replay:Interval"] = "00:10:00",
+        ["Ott:Detection:MinSamples"] = "1000000",
     };
 
     [OneTimeSetUp]
-    public async Task StartAsync()
+    public async Task StartAsync() => Cluster = await StartClusterAsync(Settings);
+
+    /// <summary>Starts a two-silo cluster with the product's providers and the given settings.</summary>
+    public static async Task<InProcessTestCluster> StartClusterAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -32,8 +36,9 @@ public sealed class ClusterFixture
             silo.AddOttProviders(new OttHostOptions());
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(EventStreams.Provider));
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     [OneTimeTearDown]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
+using Ott.Grains.Detection;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
@@ -23,6 +24,7 @@ public class UserPipelineTests
             new AdaptiveThreshold(thresholds, new RegionClock()),
             new ThresholdInputsCache(null!, Options.Create(thresholds), NullLogger<ThresholdInputsCache>.Instance),
             new RiskScorer(new ScoringOptions()),
+            new ModelCache(null!, Options.Create(new DetectionOptions()), NullLogger<ModelCache>.Instance),
             Options.Create(new AlertOptions()));
     }
 
