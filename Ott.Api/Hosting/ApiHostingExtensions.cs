@@ -27,6 +27,7 @@ public static partial class ApiHostingExtensions
         services.AddOpenApi();
         services.AddSingleton<IngestHandler>();
         services.AddSingleton<SecurityRecorder>();
+        services.AddSingleton<Simulation.SimulationRunner>();
         services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
@@ -56,6 +57,7 @@ public static partial class ApiHostingExtensions
         app.MapAlertApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
+        app.MapSimulationApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
         if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.NoopIngestEndpoints)
         {
             app.MapNoopIngestApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);

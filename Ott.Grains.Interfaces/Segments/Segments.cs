@@ -99,6 +99,10 @@ public interface ISegmentLearningGrain : IGrainWithStringKey
     [Alias("add")]
     Task AddAsync(Outcome outcome);
 
+    /// <summary>Adds many outcomes at once (simulation runs).</summary>
+    [Alias("add-many")]
+    Task AddManyAsync(IReadOnlyList<Outcome> outcomes);
+
     [Alias("get")]
     Task<LearnedThreshold> GetAsync();
 }

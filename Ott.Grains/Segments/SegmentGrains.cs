@@ -29,7 +29,25 @@ public sealed class SegmentLearningGrain(
 {
     private readonly Random _random = new(17);
 
-    public async Task AddAsync(Outcome outcome)
+    public Task AddAsync(Outcome outcome) => AddManyAsync([outcome]);
+
+    public async Task AddManyAsync(IReadOnlyList<Outcome> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            Add(outcome);
+        }
+
+        var (quantile, value) = AdaptiveThreshold.Learn(State.Scores, segments.Value.For(this.GetPrimaryKeyString()).ThresholdHigh, thresholds.Value);
+        if (value is not null)
+        {
+            (State.Quantile, State.Value, State.LearnedAt) = (quantile, value, time.GetUtcNow());
+        }
+
+        await ChangedAsync(outcomes.Count);
+    }
+
+    private void Add(Outcome outcome)
     {
         var o = thresholds.Value;
         State.Outcomes++;
@@ -42,14 +60,6 @@ public sealed class SegmentLearningGrain(
         {
             State.Scores[(int)slot] = outcome.RiskScore;
         }
-
-        var (quantile, value) = AdaptiveThreshold.Learn(State.Scores, segments.Value.For(this.GetPrimaryKeyString()).ThresholdHigh, o);
-        if (value is not null)
-        {
-            (State.Quantile, State.Value, State.LearnedAt) = (quantile, value, time.GetUtcNow());
-        }
-
-        await ChangedAsync();
     }
 
     public Task<LearnedThreshold> GetAsync() => Task.FromResult(new LearnedThreshold(

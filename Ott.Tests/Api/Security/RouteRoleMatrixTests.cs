@@ -18,7 +18,8 @@ public class RouteRoleMatrixTests
         (_, "/token" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json" or "/") => Access.Public,
         (_, _) when route.StartsWith("/scalar", StringComparison.Ordinal) => Access.Public,
         (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch") => Access.Ingest,
-        ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain") => Access.Admin,
+        ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
+            or ("POST", "/api/v1/simulations") => Access.Admin,
         (_, _) when route.StartsWith("/api/v1/", StringComparison.Ordinal) => Access.Analyst,
         (_, "/stats/summary" or "/results/latest" or "/compliance/summary" or "/process/drain") => Access.Analyst,
         _ => throw new InvalidOperationException($"route {method} {route} is not classified in the matrix"),
@@ -50,8 +51,14 @@ public class RouteRoleMatrixTests
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT")
         {
-            request.Content = new StringContent(path.StartsWith("/token", StringComparison.Ordinal) ? "{\"username\":\"admin\",\"password\":\"admin123\"}" : "{}",
-                Encoding.UTF8, "application/json");
+            // Bodies that pass authorization but change nothing shared (a simulation with 0 users is a 422).
+            var body = path switch
+            {
+                "/token" => "{\"username\":\"admin\",\"password\":\"admin123\"}",
+                "/api/v1/simulations" => "{\"users\":0}",
+                _ => "{}",
+            };
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         }
 
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
