@@ -103,6 +103,12 @@ public sealed record Assessment
     /// <summary>The 6 baseline indicators of the violation prediction (not shown in JSON).</summary>
     [Id(22), System.Text.Json.Serialization.JsonIgnore] public double[]? BaselineVector { get; init; }
 
+    /// <summary>The user's ring and network risk (from the silo's copy of the graph).</summary>
+    [Id(23)] public NetworkVerdict? Network { get; init; }
+
+    /// <summary>IP geolocation, anonymiser flags and impossible travel.</summary>
+    [Id(24)] public GeoVerdict? Geo { get; init; }
+
     /// <summary>When the assessment was made (UTC).</summary>
     [Id(13)] public required DateTimeOffset ProcessedAt { get; init; }
 }

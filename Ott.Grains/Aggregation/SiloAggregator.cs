@@ -41,6 +41,26 @@ public sealed partial class SiloAggregator(
     private Dictionary<string, List<PiplPerson>> _pipl = new(StringComparer.Ordinal);
     private Dictionary<string, long> _segments = new(StringComparer.Ordinal);
     private readonly Random _sampling = new(7);
+    private List<NetworkLink> _links = [];
+    private List<string> _flags = [];
+
+    /// <summary>Records a link new to its user (rare: once per user and identifier).</summary>
+    public void ObserveLink(NetworkLink link)
+    {
+        lock (_lock)
+        {
+            _links.Add(link);
+        }
+    }
+
+    /// <summary>Records a user to flag in the network graph (once per user, after a critical assessment).</summary>
+    public void ObserveFlag(string userId)
+    {
+        lock (_lock)
+        {
+            _flags.Add(userId);
+        }
+    }
     private List<double[]> _features = [];
     private long _featuresSeen;
 
@@ -135,8 +155,11 @@ public sealed partial class SiloAggregator(
             Dictionary<string, long> segments;
             List<double[]> features;
             long featuresSeen;
+            List<NetworkLink> links;
+            List<string> flags;
             lock (_lock)
             {
+                (links, _links, flags, _flags) = (_links, [], _flags, []);
                 (features, _features, featuresSeen, _featuresSeen) = (_features, [], _featuresSeen, 0);
                 (segments, _segments) = (_segments, new(StringComparer.Ordinal));
                 (devices, _devices) = (_devices, new(StringComparer.Ordinal));
@@ -164,6 +187,12 @@ public sealed partial class SiloAggregator(
             {
                 calls.Add(CallAsync(throttle, () => grains.GetGrain<IPiplTransferGrain>(key).RecordAsync(persons),
                     () => { lock (_lock) { (_pipl.TryGetValue(key, out var l) ? l : _pipl[key] = []).AddRange(persons); } }));
+            }
+
+            if (links.Count > 0 || flags.Count > 0)
+            {
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<INetworkGrain>(0).AddAsync(links, flags),
+                    () => { lock (_lock) { _links.AddRange(links); _flags.AddRange(flags); } }));
             }
 
             if (features.Count > 0)

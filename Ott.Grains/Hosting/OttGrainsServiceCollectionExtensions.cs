@@ -8,6 +8,8 @@ using Ott.Grains.Common;
 using Ott.Grains.Compliance;
 using Ott.Grains.Detection;
 using Ott.Grains.Devices;
+using Ott.Grains.Geo;
+using Ott.Grains.Network;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
 using Ott.Grains.Scoring;
@@ -65,6 +67,11 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<DetectionOptions>(configuration, DetectionOptions.Section);
         services.AddSingleton<ModelCache>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelCache>());
+        services.AddValidatedOptions<GeoIpOptions>(configuration, GeoIpOptions.Section);
+        services.AddSingleton<GeoStage>();
+        services.AddValidatedOptions<RingGraphOptions>(configuration, RingGraphOptions.Section);
+        services.AddSingleton<NetworkCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<NetworkCache>());
         services.AddSingleton<UserPipeline>();
 
         services.AddSingleton<SiloAggregator>();

@@ -17,4 +17,8 @@ public sealed class RingGraphOptions
     /// <summary>A component with at least this many users is a ring.</summary>
     [Range(2, 1_000_000)]
     public int MinRingSize { get; set; } = 5;
+
+    /// <summary>How often each silo checks the ring snapshot's version.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan CacheRefresh { get; set; } = TimeSpan.FromSeconds(2);
 }

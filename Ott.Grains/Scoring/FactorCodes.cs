@@ -14,6 +14,10 @@ public static class FactorCodes
     public const string ChildDataWithoutParentalConsent = "child_data_without_parental_consent";
     public const string CrossBorderWithoutBasis = "cross_border_without_basis";
     public const string MlAnomaly = "ml_anomaly";
+    public const string GeoipRegionMismatch = "geoip_region_mismatch";
+    public const string Anonymiser = "anonymiser";
+    public const string ImpossibleTravel = "impossible_travel";
+    public const string FraudRingMember = "fraud_ring_member";
     public const string ViolationPrediction = "violation_prediction";
 }
 

@@ -58,6 +58,15 @@ public sealed class ScoringOptions : IValidatableObject
     [Range(0.0, 20.0)] public double ChildDataPoints { get; set; } = 6.0;
     [Range(0.0, 20.0)] public double CrossBorderPoints { get; set; } = 3.0;
 
+    [Range(0.0, 20.0)] public double GeoMismatchPoints { get; set; } = 2.0;
+    [Range(0.0, 20.0)] public double VpnPoints { get; set; } = 1.0;
+    [Range(0.0, 20.0)] public double HostingPoints { get; set; } = 2.0;
+    [Range(0.0, 20.0)] public double TorPoints { get; set; } = 2.0;
+    [Range(0.0, 20.0)] public double ImpossibleTravelPoints { get; set; } = 3.0;
+
+    /// <summary>fraud_ring_member = this x ring risk.</summary>
+    [Range(0.0, 20.0)] public double FraudRingWeight { get; set; } = 2.0;
+
     /// <summary>ml_anomaly = this x ensemble score x the segment's anomaly sensitivity.</summary>
     [Range(0.0, 20.0)] public double MlAnomalyWeight { get; set; } = 2.0;
 

@@ -106,6 +106,7 @@ public sealed partial class UserGrain(
 
         var forgotten = await Task.WhenAll(devices.Select(d => GrainFactory.GetGrain<IDeviceGrain>(d).ForgetUserAsync(userId)));
         var requests = await GrainFactory.GetGrain<IRequestRegistryGrain>(0).CompleteForUserAsync(userId);
+        await GrainFactory.GetGrain<INetworkGrain>(0).RemoveUserAsync(userId);
         await ClearAsync(new UserRollingState());
         DeactivateOnIdle();
         return new ErasureReport(userId, known, assessmentsRemoved, eventsRemoved, forgotten.Count(f => f), requests);
@@ -138,6 +139,16 @@ public sealed partial class UserGrain(
             foreach (var transfer in result.Compliance.PiplTransfers)
             {
                 aggregator.ObservePiplTransfer(transfer);
+            }
+
+            foreach (var link in result.NewLinks)
+            {
+                aggregator.ObserveLink(link);
+            }
+
+            if (result.FlagInNetwork)
+            {
+                aggregator.ObserveFlag(e.UserId);
             }
 
             if (result.SegmentBefore != result.SegmentAfter)

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Detection;
+using Ott.Grains.Common;
 using Ott.Grains.Geo;
+using Ott.Grains.Network;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
@@ -15,7 +17,9 @@ public sealed record PipelineResult(
     ComplianceOutcome Compliance,
     AlertDecision Alert,
     string? SegmentBefore,
-    string SegmentAfter);
+    string SegmentAfter,
+    IReadOnlyList<NetworkLink> NewLinks,
+    bool FlagInNetwork);
 
 /// <summary>
 /// The stages of a user's event, in order (DESIGN.md): rolling state, 1 compliance, segment, adaptive threshold,
@@ -31,8 +35,12 @@ public sealed class UserPipeline(
     ThresholdInputsCache inputs,
     RiskScorer scorer,
     ModelCache models,
+    GeoStage geo,
+    NetworkCache network,
     IOptions<AlertOptions> alertOptions)
 {
+    private const int MaxLinkedIdentifiers = 64;
+
     public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now)
     {
         var previous = state.NewestEventTime;
@@ -40,10 +48,19 @@ public sealed class UserPipeline(
         var stage1 = compliance.Run(state, e, observation.Features);
         window.RecordViolations(state, e.Timestamp, stage1.Verdict.Violations.Count);
 
+        var extra = new List<RiskFactor>(4);
+        var (geoVerdict, speed) = geo.Evaluate(e, state, extra);
+        var standing = network.Standing(e.UserId);
+        if (standing is { RingId: { } ringId } ring)
+        {
+            extra.Add(new RiskFactor(FactorCodes.FraudRingMember, Math.Round(scorer.Options.FraudRingWeight * ring.Risk, 2),
+                $"member of fraud ring {ringId} (ring risk {ring.Risk:0.###})"));
+        }
+
         var gap = previous is { } p && e.Timestamp > p ? (e.Timestamp - p).TotalDays : (double?)null;
         var segment = segments.Classify(new SegmentInputs(
             observation.Features.ViolationsLast30Days,
-            InFraudRing: false,
+            InFraudRing: standing?.RingId is not null,
             RollingWindow.CriticalLast7Days(state, e.Timestamp),
             Math.Round(observation.AccountAgeDays, 2),
             observation.Features.EventsLast30Days,
@@ -58,8 +75,7 @@ public sealed class UserPipeline(
             observation.Features.ErrorsInLast50Events, observation.Features.EventsInErrorWindow,
             observation.Features.AuthFailuresLastHour, observation.Features.DataAccessLastHour, e.RecordsAccessed,
             previous is { } last && e.Timestamp > last ? (e.Timestamp - last).TotalSeconds : null,
-            GeoSpeedKmh: null, RegionCodes.IsGdprArea(e.Region), e.HasConsent));
-        var extra = new List<RiskFactor>(2);
+            speed is { } kmh && double.IsFinite(kmh) ? kmh : null, RegionCodes.IsGdprArea(e.Region), e.HasConsent));
         var anomaly = Anomaly(features, parameters.AnomalySensitivity, extra);
         var (violation, baseline) = Violation(state, features, extra);
         var score = scorer.Score(e, observation, parts.Value, stage1.Verdict, extra);
@@ -87,12 +103,17 @@ public sealed class UserPipeline(
             Violation = violation,
             FeatureVector = features,
             BaselineVector = baseline,
+            Network = new NetworkVerdict(standing?.RingId, standing?.Risk, network.Snapshot.Version),
+            Geo = geoVerdict,
             ProcessedAt = now,
         };
 
+        var flag = false;
         if (score.Level == RiskLevel.Critical)
         {
             window.RecordCritical(state, e.Timestamp);
+            flag = !state.FlaggedInNetwork;
+            state.FlaggedInNetwork = true;
         }
 
         var alert = AlertPolicy.Decide(assessment, parameters.SeverityMultiplier, state.AlertMarks, alertOptions.Value.DedupeWindow);
@@ -108,7 +129,37 @@ public sealed class UserPipeline(
         }
 
         window.Remember(state, new AssessmentSummary(e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
-        return new PipelineResult(assessment, stage1, alert, before, state.Segment!.Segment);
+        return new PipelineResult(assessment, stage1, alert, before, state.Segment!.Segment, NewLinks(state, e), flag);
+    }
+
+    /// <summary>The event's identifiers the user was not yet linked to (each is sent to the graph once).</summary>
+    private static List<NetworkLink> NewLinks(UserRollingState state, OttEvent e)
+    {
+        var links = new List<NetworkLink>(1);
+        void Offer(LinkKind kind, string? value)
+        {
+            if (value is null)
+            {
+                return;
+            }
+
+            var hash = Fnv1a.Hash64($"{(int)kind}:{value}");
+            if (!state.LinkedIdentifiers.Contains(hash))
+            {
+                state.LinkedIdentifiers.Add(hash);
+                links.Add(new NetworkLink(e.UserId, kind, value, e.Timestamp));
+            }
+        }
+
+        Offer(LinkKind.Device, e.DeviceId);
+        Offer(LinkKind.Ip, e.IpAddress);
+        Offer(LinkKind.Payment, e.PaymentMethodId);
+        if (state.LinkedIdentifiers.Count > MaxLinkedIdentifiers)
+        {
+            state.LinkedIdentifiers.RemoveRange(0, state.LinkedIdentifiers.Count - MaxLinkedIdentifiers);
+        }
+
+        return links;
     }
 
     /// <summary>Stage 2: the silo's ensemble, when one is trained; else <c>model: none</c> and no points.</summary>

@@ -84,6 +84,15 @@ public sealed class UserRollingState
 
     /// <summary>Open alerts per top factor, for deduplication (capped).</summary>
     [Id(24)] public List<Alerts.AlertMark> AlertMarks { get; set; } = [];
+
+    /// <summary>The newest event whose IP had coordinates.</summary>
+    [Id(25)] public Geo.LastLocation? LastLocation { get; set; }
+
+    /// <summary>Hashes of the identifiers already sent to the network graph (a link is sent once), newest last.</summary>
+    [Id(26)] public List<ulong> LinkedIdentifiers { get; set; } = [];
+
+    /// <summary>True once the user was flagged in the network graph (after a critical assessment).</summary>
+    [Id(27)] public bool FlaggedInNetwork { get; set; }
 }
 
 /// <summary>One event in the exact 1 h window. Identifiers are stored as stable 32-bit hashes.</summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Detection;
+using Ott.Grains.Geo;
+using Ott.Grains.Network;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
@@ -25,6 +27,8 @@ public class UserPipelineTests
             new ThresholdInputsCache(null!, Options.Create(thresholds), NullLogger<ThresholdInputsCache>.Instance),
             new RiskScorer(new ScoringOptions()),
             new ModelCache(null!, Options.Create(new DetectionOptions()), NullLogger<ModelCache>.Instance),
+            new GeoStage(Options.Create(new GeoIpOptions()), Options.Create(new ScoringOptions()), NullLogger<GeoStage>.Instance),
+            new NetworkCache(null!, Options.Create(new RingGraphOptions()), NullLogger<NetworkCache>.Instance),
             Options.Create(new AlertOptions()));
     }
 

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ott.Grains.Interfaces;
+using Ott.Grains.Scoring;
+using Ott.Grains.Users;
+
+namespace Ott.Grains.Geo;
+
+/// <summary>The last event of a user whose IP had coordinates (for impossible travel).</summary>
+[GenerateSerializer, Alias("ott.last-location")]
+public sealed record LastLocation(
+    [property: Id(0)] double Latitude,
+    [property: Id(1)] double Longitude,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] string Country);
+
+/// <summary>
+/// The geo stage (RISK.md section 8): IP to country and location (MaxMind-format database from configuration),
+/// anonymiser flags (Anonymous-IP database, the shipped VPN/datacenter ranges, an operator's Tor list), and impossible
+/// travel from the user's last located event. Without a location database the location factors are unknown and
+/// say so; they never read as clean. One per silo; thread-safe.
+/// </summary>
+public sealed partial class GeoStage : IDisposable
+{
+    private readonly GeoIpLookup _lookup;
+    private readonly GeoIpOptions _options;
+    private readonly ScoringOptions _scoring;
+
+    public GeoStage(IOptions<GeoIpOptions> options, IOptions<ScoringOptions> scoring, ILogger<GeoStage> logger)
+    {
+        _options = options.Value;
+        _scoring = scoring.Value;
+        IpRangeTable? ranges = null;
+        if (_options.UseBuiltInRanges || _options.TorExitListPath is not null)
+        {
+            ranges = _options.UseBuiltInRanges ? IpRangeTable.LoadBuiltIn() : new IpRangeTable();
+            if (_options.TorExitListPath is { } tor)
+            {
+                using var reader = File.OpenText(tor);
+                var report = ranges.LoadTorExitList(reader);
+                LogTorList(logger, report.Ranges, report.MalformedCount, tor);
+            }
+        }
+
+        _lookup = new GeoIpLookup(_options, ranges);
+    }
+
+    /// <summary>Looks the event's IP up, updates the user's last location, and adds the geo factors.</summary>
+    public (GeoVerdict Verdict, double? SpeedKmh) Evaluate(OttEvent e, UserRollingState state, List<RiskFactor> factors)
+    {
+        var result = _lookup.Lookup(e.IpAddress);
+        var status = result.Status switch
+        {
+            GeoLookupStatus.Found => "found",
+            GeoLookupStatus.NotFound => "not_found",
+            _ => "not_configured",
+        };
+
+        bool? mismatch = null;
+        if (result.CountryIsoCode is { } ipCountry)
+        {
+            var claimed = RegionCodes.CountryOf(e.Region);
+            mismatch = claimed == RegionCodes.EuUnknownMember ? !RegionCodes.IsEuMember(ipCountry) : claimed != ipCountry;
+            if (mismatch == true)
+            {
+                factors.Add(new RiskFactor(FactorCodes.GeoipRegionMismatch, _scoring.GeoMismatchPoints,
+                    $"IP {e.IpAddress} is in {ipCountry}, the event claims {e.Region}"));
+            }
+        }
+
+        var anonymizers = Anonymizers(result.Anonymizers);
+        var anonymizerPoints = Math.Max(result.IsTor ? _scoring.TorPoints : 0,
+            Math.Max(result.IsHosting ? _scoring.HostingPoints : 0, result.IsVpn || result.IsPublicProxy || result.IsResidentialProxy ? _scoring.VpnPoints : 0));
+        if (anonymizerPoints > 0)
+        {
+            factors.Add(new RiskFactor(FactorCodes.Anonymiser, anonymizerPoints, $"IP {e.IpAddress} is listed as {string.Join(", ", anonymizers)}"));
+        }
+
+        TravelCheck? travel = null;
+        double? speed = null;
+        if (result is { HasLocation: true, Latitude: { } lat, Longitude: { } lon })
+        {
+            if (state.LastLocation is { } last && e.Timestamp > last.At)
+            {
+                var distance = GeoMath.HaversineKm(last.Latitude, last.Longitude, lat, lon);
+                var seconds = (e.Timestamp - last.At).TotalSeconds;
+                speed = GeoMath.SpeedKmh(distance, seconds);
+                var verdict = GeoMath.Classify(speed.Value, new TravelThresholds(_options.ImpossibleTravelKmh, _options.CriticalTravelKmh));
+                var word = verdict switch
+                {
+                    TravelVerdict.Critical => "critical",
+                    TravelVerdict.Impossible => "impossible",
+                    _ => "plausible",
+                };
+                travel = new TravelCheck(Math.Round(distance, 1), Math.Round(seconds, 1), Math.Round(speed.Value, 1), word, last.Country);
+                if (verdict is TravelVerdict.Impossible or TravelVerdict.Critical)
+                {
+                    factors.Add(new RiskFactor(FactorCodes.ImpossibleTravel, _scoring.ImpossibleTravelPoints,
+                        $"{distance:0} km from {last.Country} in {seconds / 60:0.#} min = {speed:0} km/h ({word}, over {_options.ImpossibleTravelKmh:0} km/h)"));
+                }
+            }
+
+            if (state.LastLocation is null || e.Timestamp >= state.LastLocation.At)
+            {
+                state.LastLocation = new LastLocation(lat, lon, e.Timestamp, result.CountryIsoCode ?? "??");
+            }
+        }
+
+        var sources = new List<string>(2);
+        if (result.AnonymizerSources.HasFlag(AnonymizerSources.AnonymousIpDatabase))
+        {
+            sources.Add("database");
+        }
+
+        if (result.AnonymizerSources.HasFlag(AnonymizerSources.RangeLists))
+        {
+            sources.Add("ranges");
+        }
+
+        return (new GeoVerdict
+        {
+            Status = status,
+            Country = result.CountryIsoCode,
+            Latitude = result.Latitude,
+            Longitude = result.Longitude,
+            RegionMismatch = mismatch,
+            Anonymizers = anonymizers,
+            AnonymizerSources = sources,
+            Travel = travel,
+        }, speed);
+    }
+
+    public void Dispose() => _lookup.Dispose();
+
+    private static string[] Anonymizers(AnonymizerFlags flags) =>
+    [
+        .. flags.HasFlag(AnonymizerFlags.Vpn) ? ["vpn"] : Array.Empty<string>(),
+        .. flags.HasFlag(AnonymizerFlags.Hosting) ? ["hosting"] : Array.Empty<string>(),
+        .. flags.HasFlag(AnonymizerFlags.Tor) ? ["tor"] : Array.Empty<string>(),
+        .. flags.HasFlag(AnonymizerFlags.PublicProxy) ? ["public_proxy"] : Array.Empty<string>(),
+        .. flags.HasFlag(AnonymizerFlags.ResidentialProxy) ? ["residential_proxy"] : Array.Empty<string>(),
+    ];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Ranges} Tor exit ranges ({Malformed} malformed lines) from {Path}")]
+    private static partial void LogTorList(ILogger logger, int ranges, int malformed, string path);
+}

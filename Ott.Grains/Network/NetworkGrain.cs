@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Options;
+using Ott.Grains.Alerts;
+using Ott.Grains.Common;
+using Ott.Grains.Interfaces;
+
+namespace Ott.Grains.Network;
+
+/// <summary>One stored link of the graph.</summary>
+[GenerateSerializer, Alias("ott.network-edge")]
+public struct StoredLink
+{
+    [Id(0)] public string UserId { get; set; }
+    [Id(1)] public LinkKind Kind { get; set; }
+    [Id(2)] public string Value { get; set; }
+    [Id(3)] public long AtTicks { get; set; }
+}
+
+/// <summary>Persisted graph: the links in arrival order and the flagged users (the graph is rebuilt from them).</summary>
+[GenerateSerializer, Alias("ott.network-state")]
+public sealed class NetworkState
+{
+    [Id(0)] public List<StoredLink> Links { get; set; } = [];
+    [Id(1)] public HashSet<string> Flagged { get; set; } = new(StringComparer.Ordinal);
+    [Id(2)] public long Version { get; set; }
+}
+
+/// <summary>
+/// The singleton (key 0) network grain: a thin shell over <see cref="RingGraph"/>. Links arrive in batches from the
+/// silo aggregators (only identifiers new to a user), so its load is the rate of new links, not of events
+/// (docs/scaling.md gives the measured capacity and how to partition past one grain). A newly formed ring raises a
+/// <c>fraud_ring</c> alert. State (the links) is written behind; the graph is rebuilt from it on activation.
+/// </summary>
+public sealed class NetworkGrain(
+    [PersistentState("network", StorageNames.Grains)] IPersistentState<NetworkState> state,
+    IOptions<WriteBehindOptions> writeBehind,
+    IOptions<RingGraphOptions> graphOptions,
+    AlertDispatcher alerts,
+    IOptions<AlertOptions> alertOptions,
+    TimeProvider time) : WriteBehindGrain<NetworkState>(state, writeBehind), INetworkGrain
+{
+    private RingGraph _graph = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _graph = new RingGraph(graphOptions.Value);
+        foreach (var link in State.Links)
+        {
+            _graph.AddLink(link.UserId, Map(link.Kind), link.Value, new DateTimeOffset(link.AtTicks, TimeSpan.Zero));
+        }
+
+        foreach (var user in State.Flagged)
+        {
+            _graph.Flag(user);
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task AddAsync(IReadOnlyList<NetworkLink> links, IReadOnlyList<string> flaggedUsers)
+    {
+        var changed = 0;
+        var formed = new List<RingChange>();
+        foreach (var link in links)
+        {
+            var update = _graph.AddLink(link.UserId, Map(link.Kind), link.Value, link.At);
+            if (update.Changed)
+            {
+                changed++;
+                State.Links.Add(new StoredLink { UserId = link.UserId, Kind = link.Kind, Value = link.Value, AtTicks = link.At.UtcTicks });
+            }
+
+            formed.AddRange(update.RingChanges.Where(c => c.Kind == RingChangeKind.Formed));
+            if (update.RingChanges.Count > 0)
+            {
+                State.Version++;
+            }
+        }
+
+        foreach (var user in flaggedUsers)
+        {
+            if (State.Flagged.Add(user) && _graph.Flag(user))
+            {
+                changed++;
+                State.Version++;
+            }
+        }
+
+        foreach (var change in formed)
+        {
+            await RaiseRingAlertAsync(change);
+        }
+
+        if (changed > 0)
+        {
+            await ChangedAsync(changed);
+        }
+    }
+
+    public async Task RemoveUserAsync(string userId)
+    {
+        if (State.Links.RemoveAll(l => l.UserId == userId) == 0 && !State.Flagged.Remove(userId))
+        {
+            return;
+        }
+
+        State.Flagged.Remove(userId);
+        _graph.RemoveUser(userId, time.GetUtcNow());
+        State.Version++;
+        await ChangedAsync();
+        await FlushIfDirtyAsync(CancellationToken.None);
+    }
+
+    public Task<IReadOnlyList<RingView>> GetRingsAsync(int minSize, string? kind) =>
+        Task.FromResult<IReadOnlyList<RingView>>(_graph.Rings(minSize, kind).Select(View).ToList());
+
+    public Task<UserNetworkInfo?> GetUserAsync(string userId) =>
+        Task.FromResult(_graph.UserView(userId) is { } v
+            ? new UserNetworkInfo(v.UserId, v.RingId, v.Risk, v.Neighbours, v.Evidence.Select(Shared).ToList())
+            : null);
+
+    public Task<IReadOnlyList<PathStep>> GetPathAsync(string fromUser, string toUser) =>
+        Task.FromResult<IReadOnlyList<PathStep>>(_graph.ShortestPath(fromUser, toUser)
+            .Select(n => new PathStep(n.Value, n.Kind is { } k ? Map(k) : null)).ToList());
+
+    public Task<NetworkStats> GetStatsAsync()
+    {
+        var s = _graph.Stats;
+        return Task.FromResult(new NetworkStats(s.Users, s.Identifiers, s.Edges, s.Hubs, s.Rings, State.Version));
+    }
+
+    public Task<NetworkSnapshot> GetSnapshotAsync()
+    {
+        var users = new Dictionary<string, NetworkStanding>(StringComparer.Ordinal);
+        foreach (var ring in _graph.Rings())
+        {
+            foreach (var member in ring.Members)
+            {
+                users[member] = new NetworkStanding(ring.Id, ring.Risk);
+            }
+        }
+
+        return Task.FromResult(new NetworkSnapshot(State.Version, users));
+    }
+
+    private async Task RaiseRingAlertAsync(RingChange change)
+    {
+        if (_graph.Rings().FirstOrDefault(r => r.Id == change.RingId) is not { } ring)
+        {
+            return;
+        }
+
+        await alerts.RaiseAsync(new Alert
+        {
+            Id = $"alert-{ring.Id}-formed",
+            Kind = "fraud_ring",
+            Severity = ring.Risk >= 0.6 ? RiskLevel.Critical : RiskLevel.High,
+            Title = $"Fraud ring {ring.Id} formed: {ring.Size} users sharing {ring.Kind} identifiers",
+            Detail = $"Risk {ring.Risk:0.###}. Shared: " + string.Join(", ", ring.SharedIdentifiers.Take(5).Select(i => $"{RingKinds.Of(i.Kind)} {i.Value} ({i.UserCount} users)")) + ".",
+            RaisedAt = time.GetUtcNow(),
+            Channels = alertOptions.Value.SystemChannels,
+        });
+    }
+
+    private static RingView View(NetworkRing r) =>
+        new(r.Id, r.Kind, r.Size, r.Risk, r.FlaggedMembers, r.FirstSeen, r.Members, r.SharedIdentifiers.Select(Shared).ToList());
+
+    private static SharedIdentifierView Shared(SharedIdentifier s) => new(Map(s.Kind), s.Value, s.UserCount);
+
+    private static IdentifierKind Map(LinkKind kind) => kind switch
+    {
+        LinkKind.Device => IdentifierKind.Device,
+        LinkKind.Ip => IdentifierKind.Ip,
+        _ => IdentifierKind.Payment,
+    };
+
+    private static LinkKind Map(IdentifierKind kind) => kind switch
+    {
+        IdentifierKind.Device => LinkKind.Device,
+        IdentifierKind.Ip => LinkKind.Ip,
+        _ => LinkKind.Payment,
+    };
+}
