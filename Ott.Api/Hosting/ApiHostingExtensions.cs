@@ -54,6 +54,7 @@ public static partial class ApiHostingExtensions
         app.MapEventsApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);
         app.MapAnalystApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapComplianceApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapNetworkApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAlertApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);

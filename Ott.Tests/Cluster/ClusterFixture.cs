@@ -20,6 +20,7 @@ public sealed class ClusterFixture
         ["Ott:Aggregation:FlushInterval"] = "00:00:00.200",
         ["Ott:Replay:Interval"] = "00:10:00",
         ["Ott:Detection:MinSamples"] = "1000000",
+        ["Ott:Network:CacheRefresh"] = "00:00:00.200",
     };
 
     [OneTimeSetUp]
