@@ -10,7 +10,7 @@ if (args is ["hash-password", ..])
 return await StartupGuard.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    var host = builder.AddOttSilo();
+    var host = builder.AddOttSiloOrClient();
     builder.AddOttApi(host);
 
     var app = builder.Build();

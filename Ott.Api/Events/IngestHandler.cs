@@ -39,6 +39,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
             return statuses[0] switch
             {
                 IngestStatus.Overloaded => Overloaded(request.HttpContext),
+                IngestStatus.Unavailable => Unavailable(request.HttpContext),
                 var status => TypedResults.Accepted((string?)null,
                     new EventAccepted(status == IngestStatus.Duplicate ? "duplicate" : "queued", validation.EventId!)),
             };
@@ -101,6 +102,11 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
                 return Overloaded(request.HttpContext);
             }
 
+            if (statuses.Contains(IngestStatus.Unavailable))
+            {
+                return Unavailable(request.HttpContext);
+            }
+
             var duplicates = statuses.Count(s => s == IngestStatus.Duplicate);
             return TypedResults.Accepted((string?)null, new BatchAccepted(valid.Count - duplicates, duplicates, rejected));
         }
@@ -140,6 +146,12 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
         StatusCodes.Status415UnsupportedMediaType => "media_type",
         _ => "malformed",
     };
+
+    private ProblemHttpResult Unavailable(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(5, options.Value.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Problems.Problems.Unavailable("The event log cannot be written right now; nothing was accepted. Retry after the indicated delay.");
+    }
 
     private ProblemHttpResult Overloaded(HttpContext context)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Ott.Api.Endpoints;
 using Ott.Api.Events;
@@ -14,8 +13,6 @@ namespace Ott.Api.Hosting;
 /// <summary>Service registration and endpoint mapping of the HTTP API; keeps Program.cs short.</summary>
 public static partial class ApiHostingExtensions
 {
-    private const string ReadyTag = "ready";
-
     public static IHostApplicationBuilder AddOttApi(this IHostApplicationBuilder builder, OttHostOptions host)
     {
         var services = builder.Services;
@@ -28,7 +25,7 @@ public static partial class ApiHostingExtensions
         services.AddSingleton<IngestHandler>();
         services.AddSingleton<SecurityRecorder>();
         services.AddSingleton<Simulation.SimulationRunner>();
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);
+        services.AddOttHealthChecks();
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
         return builder;
@@ -38,6 +35,10 @@ public static partial class ApiHostingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // The dashboard (wwwroot/index.html at "/"): static, public files; its data comes from the API with a token.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseAuthentication();
         app.UseMiddleware<AuditMiddleware>();
         app.UseAuthorization();
@@ -45,10 +46,8 @@ public static partial class ApiHostingExtensions
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("OTT Compliance API"));
-        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription();
 
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        app.MapOttHealth();
 
         app.MapTokenApi();
         app.MapEventsApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);

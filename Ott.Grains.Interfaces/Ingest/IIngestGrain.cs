@@ -11,6 +11,9 @@ public enum IngestStatus : byte
 
     /// <summary>The pipeline is saturated; nothing was accepted. Retry later.</summary>
     Overloaded,
+
+    /// <summary>The event log cannot be written (its database is down); nothing was accepted. Retry later.</summary>
+    Unavailable,
 }
 
 /// <summary>

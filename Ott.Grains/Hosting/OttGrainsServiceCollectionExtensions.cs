@@ -83,6 +83,22 @@ public static class OttGrainsServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// What an API process that is only an Orleans client reads itself (no grains run there): the clock, the
+    /// regulation pack, and the options its endpoints show. The logs and alert store come from the SQL storage.
+    /// </summary>
+    public static IServiceCollection AddOttClientServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddValidatedOptions<EventLogOptions>(configuration, EventLogOptions.Section);
+        services.AddValidatedOptions<SegmentOptions>(configuration, SegmentOptions.Section);
+        services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.Section);
+        services.AddValidatedOptions<ComplianceOptions>(configuration, ComplianceOptions.Section);
+        services.AddSingleton(RegulationPackLoader.Load(configuration[$"{ComplianceOptions.Section}:{nameof(ComplianceOptions.PackPath)}"]));
+        return services;
+    }
+
     /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/>, validated by data annotations at start-up.</summary>
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
         where T : class =>

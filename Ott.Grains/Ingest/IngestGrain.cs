@@ -16,7 +16,18 @@ public sealed partial class IngestGrain(IEventLog log, ILogger<IngestGrain> logg
 {
     public async Task<IngestStatus[]> IngestAsync(IReadOnlyList<OttEvent> events)
     {
-        var outcomes = await log.AppendAsync(events);
+        AppendOutcome[] outcomes;
+        try
+        {
+            outcomes = await log.AppendAsync(events);
+        }
+        catch (LogUnavailableException ex)
+        {
+            // Nothing was acknowledged: the client is told to retry (503), never a 202 for an unwritten event.
+            LogLogUnavailable(logger, ex);
+            return Enumerable.Repeat(IngestStatus.Unavailable, events.Count).ToArray();
+        }
+
         var statuses = new IngestStatus[events.Count];
         var accepted = new List<OttEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
@@ -45,6 +56,9 @@ public sealed partial class IngestGrain(IEventLog log, ILogger<IngestGrain> logg
 
         return statuses;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The event log is unavailable; ingest answers 503 until it is back")]
+    private static partial void LogLogUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} logged events could not be published now; the replay service will publish them")]
     private static partial void LogPublishDeferred(ILogger logger, int count);

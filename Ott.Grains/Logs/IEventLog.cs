@@ -15,6 +15,9 @@ public enum AppendOutcome : byte
     Overloaded,
 }
 
+/// <summary>The log's storage cannot be reached: nothing was written; the caller may retry later.</summary>
+public sealed class LogUnavailableException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>Counters of the event log since start (embedded) or in the database (production).</summary>
 public sealed record EventLogStats(long Accepted, long Duplicates, long Pending, long Failed);
 

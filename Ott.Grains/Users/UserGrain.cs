@@ -122,7 +122,10 @@ public sealed partial class UserGrain(
 
     private async Task ProcessAsync(OttEvent e)
     {
-        if (_window.WasSeen(State, e.EventId))
+        // A redelivery (stream retry, replay) of an event whose assessment is written is dropped. One seen but
+        // without a written assessment (the write was lost with a crash) is assessed again: an assessment owed is
+        // never skipped, at the price of counting the event twice in the rolling state.
+        if (_window.WasSeen(State, e.EventId) && await assessments.GetAsync(e.EventId) is not null)
         {
             counters.Redelivered();
             return;
@@ -169,11 +172,23 @@ public sealed partial class UserGrain(
             await ChangedAsync();
             await NotifyAsync(result.Compliance);
         }
+        catch (LogUnavailableException ex)
+        {
+            // The event stays pending in the log: the replay service publishes it again once the log is back.
+            LogLogUnavailable(logger, ex);
+        }
         catch (Exception ex)
         {
             LogProcessingFailed(logger, ex);
             counters.Failed();
-            await events.MarkFailedAsync(e.EventId);
+            try
+            {
+                await events.MarkFailedAsync(e.EventId);
+            }
+            catch (LogUnavailableException unavailable)
+            {
+                LogLogUnavailable(logger, unavailable);
+            }
         }
     }
 
@@ -190,6 +205,9 @@ public sealed partial class UserGrain(
             await GrainFactory.GetGrain<IIncidentRegistryGrain>(0).OpenAsync(incident);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The assessment log is unavailable; the event stays pending and will be replayed")]
+    private static partial void LogLogUnavailable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Assessing the event failed; it is counted as failed")]
     private static partial void LogProcessingFailed(ILogger logger, Exception exception);

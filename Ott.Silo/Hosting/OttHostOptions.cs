@@ -18,13 +18,32 @@ public enum ClusteringProvider
 {
     /// <summary>A single silo on this machine (development clustering).</summary>
     Localhost,
+
+    /// <summary>Membership in Redis (<c>ConnectionStrings:Redis</c>): any number of silos and API clients.</summary>
+    Redis,
 }
 
 /// <summary>Grain state provider.</summary>
 public enum GrainStorageProvider
 {
-    /// <summary>In process memory: lost when the process stops.</summary>
+    /// <summary>In process memory: lost when the process stops. For tests and throwaway runs.</summary>
     Memory,
+
+    /// <summary>A SQLite file (<c>ConnectionStrings:Sqlite</c>): durable, one process. The embedded default.</summary>
+    Sqlite,
+
+    /// <summary>PostgreSQL (<c>ConnectionStrings:Postgres</c>): durable and shared by every silo and API client.</summary>
+    Postgres,
+}
+
+/// <summary>How the API process reaches the grains.</summary>
+public enum ApiMode
+{
+    /// <summary>The API process is itself a silo (the embedded profile, or API and silo scaled together).</summary>
+    CoHosted,
+
+    /// <summary>The API process is an Orleans client of standalone silos (<c>Ott.Silo</c>), scaled apart from them.</summary>
+    Client,
 }
 
 /// <summary>Event stream settings (memory streams, pulled by agents).</summary>
@@ -71,7 +90,22 @@ public sealed class OttHostOptions
 
     public ClusteringProvider Clustering { get; set; } = ClusteringProvider.Localhost;
 
-    public GrainStorageProvider Storage { get; set; } = GrainStorageProvider.Memory;
+    public GrainStorageProvider Storage { get; set; } = GrainStorageProvider.Sqlite;
+
+    /// <summary>
+    /// The address other silos and clients reach this silo at. Empty: loopback with Localhost clustering, else the
+    /// first non-loopback IPv4 address of the machine.
+    /// </summary>
+    public string? AdvertisedIp { get; set; }
+
+    /// <summary>The API process's role (<c>Ott:Api:Mode</c>); silos ignore it.</summary>
+    public ApiMode ApiMode { get; set; } = ApiMode.CoHosted;
+
+    /// <summary><c>ConnectionStrings:Redis</c> (StackExchange.Redis configuration string).</summary>
+    public string? RedisConnection { get; set; }
+
+    /// <summary>The connection string of the configured SQL storage (<c>ConnectionStrings:Postgres</c> or <c>:Sqlite</c>).</summary>
+    public string? SqlConnection { get; set; }
 
     public StreamSettings Streams { get; set; } = new();
 
@@ -88,6 +122,15 @@ public sealed class OttHostOptions
             throw new OttConfigurationException([$"{Section}: {ex.Message}"]);
         }
 
+        options.ApiMode = configuration.GetValue($"{Section}:Api:Mode", ApiMode.CoHosted);
+        options.RedisConnection = configuration.GetConnectionString("Redis");
+        options.SqlConnection = options.Storage switch
+        {
+            GrainStorageProvider.Postgres => configuration.GetConnectionString("Postgres"),
+            GrainStorageProvider.Sqlite => configuration.GetConnectionString("Sqlite") is { Length: > 0 } sqlite ? sqlite : "Data Source=data/ott.db",
+            _ => null,
+        };
+
         var problems = new List<string>();
         Collect(options, Section, problems);
         Collect(options.Streams, $"{Section}:Streams", problems);
@@ -97,18 +140,46 @@ public sealed class OttHostOptions
             problems.Add($"{Section}:SiloPort and {Section}:GatewayPort must differ (both are {options.SiloPort}).");
         }
 
+        if (options.AdvertisedIp is { Length: > 0 } ip && !System.Net.IPAddress.TryParse(ip, out _))
+        {
+            problems.Add($"{Section}:AdvertisedIp '{ip}' is not an IP address.");
+        }
+
+        if (options.Clustering == ClusteringProvider.Redis && string.IsNullOrWhiteSpace(options.RedisConnection))
+        {
+            problems.Add($"{Section}:Clustering is Redis but ConnectionStrings:Redis is empty (e.g. 127.0.0.1:6379).");
+        }
+
+        if (options.Storage == GrainStorageProvider.Postgres && string.IsNullOrWhiteSpace(options.SqlConnection))
+        {
+            problems.Add($"{Section}:Storage is Postgres but ConnectionStrings:Postgres is empty " +
+                         "(e.g. Host=127.0.0.1;Port=5432;Database=ott;Username=ott;Password=...).");
+        }
+
+        if (options.Clustering == ClusteringProvider.Redis && options.Storage != GrainStorageProvider.Postgres)
+        {
+            problems.Add($"{Section}:Storage is {options.Storage}, which one process owns; several silos (Redis clustering) " +
+                         "must share the log, alerts and grain state: use Postgres.");
+        }
+
+        if (options.ApiMode == ApiMode.Client && options.Storage != GrainStorageProvider.Postgres)
+        {
+            problems.Add($"{Section}:Api:Mode is Client, so the API reads the log and alerts the silos write: " +
+                         $"{Section}:Storage must be Postgres (it is {options.Storage}).");
+        }
+
         if (options.Profile == HostProfile.Production)
         {
-            if (options.Clustering == ClusteringProvider.Localhost)
+            if (options.Clustering != ClusteringProvider.Redis)
             {
-                problems.Add($"{Section}:Clustering is Localhost, which runs one silo only; the Production profile needs a shared " +
-                             "membership provider, and this build has none yet (see README, Production profile).");
+                problems.Add($"{Section}:Clustering is {options.Clustering}, which runs one silo only; the Production profile " +
+                             "needs Redis (see docs/operations.md).");
             }
 
-            if (options.Storage == GrainStorageProvider.Memory)
+            if (options.Storage != GrainStorageProvider.Postgres)
             {
-                problems.Add($"{Section}:Storage is Memory, which loses grain state on restart; the Production profile needs " +
-                             "durable storage, and this build has none yet (see README, Production profile).");
+                problems.Add($"{Section}:Storage is {options.Storage}; the Production profile needs Postgres, shared by every " +
+                             "silo (see docs/operations.md).");
             }
         }
 

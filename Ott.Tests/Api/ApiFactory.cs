@@ -20,6 +20,7 @@ public class ApiFactory(IReadOnlyDictionary<string, string?>? settings = null) :
         builder.UseSetting("Ott:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ott:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Ott:Api:NoopIngestEndpoints", "true");
+        builder.UseSetting("Ott:Storage", "Memory");
         builder.UseSetting("Ott:Aggregation:FlushInterval", "00:00:00.200");
         builder.UseSetting("Ott:Security:SigningKey", SigningKey);
 

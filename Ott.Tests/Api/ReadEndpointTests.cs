@@ -83,7 +83,7 @@ public class ReadEndpointTests
         Assert.Multiple(async () =>
         {
             Assert.That(live.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await ready.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+            Assert.That(JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
             Assert.That(document.GetProperty("paths").EnumerateObject().Select(p => p.Name),
                 Is.SupersetOf(new[] { "/events", "/events/batch", "/api/v1/users/{user_id}/risk", "/api/v1/events/{event_id}/assessment", "/process/drain" }));
             Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -34,7 +34,9 @@ public sealed class ClusterFixture
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddOttGrains(configuration);
-            silo.AddOttProviders(new OttHostOptions());
+            var host = new OttHostOptions { Storage = GrainStorageProvider.Memory };
+            silo.AddOttGrainStorage(host);
+            silo.AddOttProviders(host);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(EventStreams.Provider));
         var cluster = builder.Build();

@@ -9,23 +9,6 @@ public class InMemoryEventStoreTests
 {
     private readonly FakeTimeProvider _time = new(T0);
 
-    private static Assessment AssessmentOf(OttEvent e, RiskLevel level = RiskLevel.Low) => new()
-    {
-        EventId = e.EventId,
-        UserId = e.UserId,
-        DeviceId = e.DeviceId,
-        ContentId = e.ContentId,
-        EventType = e.Type,
-        Region = e.Region,
-        EventTime = e.Timestamp,
-        RiskScore = 0,
-        RiskLevel = level,
-        Threshold = 8,
-        Factors = [],
-        Action = RiskAction.Allow,
-        ProcessedAt = e.Timestamp,
-    };
-
     [Test]
     public async Task Append_DedupesByEventId_AcrossAndWithinBatches()
     {

@@ -17,9 +17,42 @@ public class ConfigurationTests
         {
             Assert.That(options.Profile, Is.EqualTo(HostProfile.Embedded));
             Assert.That(options.Clustering, Is.EqualTo(ClusteringProvider.Localhost));
-            Assert.That(options.Storage, Is.EqualTo(GrainStorageProvider.Memory));
+            Assert.That(options.Storage, Is.EqualTo(GrainStorageProvider.Sqlite), "durable with nothing to install");
+            Assert.That(options.SqlConnection, Is.EqualTo("Data Source=data/ott.db"));
+            Assert.That(options.ApiMode, Is.EqualTo(ApiMode.CoHosted));
         });
     }
+
+    [Test]
+    public void ProductionProfile_WithRedisAndPostgres_IsValid()
+    {
+        var options = OttHostOptions.Load(Config(("Ott:Profile", "Production"), ("Ott:Clustering", "Redis"), ("Ott:Storage", "Postgres"),
+            ("ConnectionStrings:Redis", "127.0.0.1:6379"), ("ConnectionStrings:Postgres", "Host=db;Database=ott"), ("Ott:Api:Mode", "Client"),
+            ("Ott:AdvertisedIp", "10.0.0.7")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.RedisConnection, Is.EqualTo("127.0.0.1:6379"));
+            Assert.That(options.SqlConnection, Is.EqualTo("Host=db;Database=ott"));
+            Assert.That(options.ApiMode, Is.EqualTo(ApiMode.Client));
+            Assert.That(SiloHostingExtensions.AdvertisedAddress(options).ToString(), Is.EqualTo("10.0.0.7"));
+        });
+    }
+
+    [TestCase("Ott:Clustering=Redis|Ott:Storage=Postgres|ConnectionStrings:Postgres=Host=x", "ConnectionStrings:Redis is empty")]
+    [TestCase("Ott:Storage=Postgres", "ConnectionStrings:Postgres is empty")]
+    [TestCase("Ott:Clustering=Redis|ConnectionStrings:Redis=r:1", "several silos (Redis clustering) must share")]
+    [TestCase("Ott:Api:Mode=Client", "Ott:Storage must be Postgres")]
+    [TestCase("Ott:AdvertisedIp=silo-1", "is not an IP address")]
+    public void InconsistentProviders_AreRefusedWithTheReason(string settings, string expected)
+    {
+        var pairs = settings.Split('|').Select(p => p.Split('=', 2)).Select(p => (p[0], p[1])).ToArray();
+        var error = Assert.Throws<OttConfigurationException>(() => OttHostOptions.Load(Config(pairs)));
+        Assert.That(error!.Message, Does.Contain(expected));
+    }
+
+    [Test]
+    public void Memory_StaysAvailableForThrowawayRuns() =>
+        Assert.That(OttHostOptions.Load(Config(("Ott:Storage", "Memory"))).SqlConnection, Is.Null);
 
     [Test]
     public void UnknownProfile_IsRejectedWithThePath()

@@ -44,6 +44,24 @@ public static class TestEvents
         ReceivedAt = at ?? T0,
     };
 
+    /// <summary>A minimal assessment of <paramref name="e"/> at <paramref name="level"/> (for log and store tests).</summary>
+    public static Assessment AssessmentOf(OttEvent e, RiskLevel level = RiskLevel.Low) => new()
+    {
+        EventId = e.EventId,
+        UserId = e.UserId,
+        DeviceId = e.DeviceId,
+        ContentId = e.ContentId,
+        EventType = e.Type,
+        Region = e.Region,
+        EventTime = e.Timestamp,
+        RiskScore = 0,
+        RiskLevel = level,
+        Threshold = 8,
+        Factors = [],
+        Action = RiskAction.Allow,
+        ProcessedAt = e.Timestamp,
+    };
+
     /// <summary>The wire form of a canonical event (what a client would have sent).</summary>
     public static JsonObject ToJson(OttEvent e)
     {

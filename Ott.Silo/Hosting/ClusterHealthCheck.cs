@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Ott.Api.Hosting;
+namespace Ott.Silo.Hosting;
 
 /// <summary>Ready when the cluster answers: at least one active silo, asked through the management grain.</summary>
 public sealed class ClusterHealthCheck(IGrainFactory grains) : IHealthCheck
