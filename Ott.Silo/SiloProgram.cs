@@ -13,8 +13,8 @@ public static class SiloProgram
     {
         // Content root = the output folder, so appsettings.json is found whatever the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.AddOttSilo();
-        builder.Services.AddOttHealthChecks();
+        var host = builder.AddOttSilo();
+        builder.Services.AddOttHealthChecks(host);
         var app = builder.Build();
         StartupGuard.ValidateOptions(app.Services);
         app.MapOttHealth();

@@ -22,9 +22,25 @@ public static class AdminEndpoints
         group.MapPost("/models/retrain", (IGrainFactory grains, HttpContext http) =>
                 grains.GetGrain<IModelGrain>(0).RetrainAsync($"requested by {http.User.Identity?.Name}"))
             .WithName("RetrainModels").WithSummary("Train the anomaly ensemble and the violation model now, and measure them");
+        group.MapGet("/cluster", GetClusterAsync).WithName("GetCluster")
+            .WithSummary("The silos in the membership (address, name, status, start time) and the grain activations each hosts");
         group.MapGet("/audit", QueryAuditAsync).WithName("QueryAudit").WithSummary("The audit trail, newest first")
             .WithMetadata(new AuditedAttribute());
         return group;
+    }
+
+    private static async Task<Ok<ClusterView>> GetClusterAsync(IGrainFactory grains)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var statistics = await management.GetSimpleGrainStatistics();
+        var activations = statistics.GroupBy(s => s.SiloAddress).ToDictionary(g => g.Key, g => g.Sum(s => (long)s.ActivationCount));
+        var silos = hosts
+            .OrderBy(h => h.StartTime)
+            .Select(h => new SiloView(h.SiloAddress.ToParsableString(), h.SiloName, h.Status.ToString(), h.StartTime,
+                activations.GetValueOrDefault(h.SiloAddress)))
+            .ToList();
+        return TypedResults.Ok(new ClusterView(silos.Count(s => s.Status == "Active"), silos));
     }
 
     private static async Task<Results<Ok<ErasureReport>, ProblemHttpResult>> EraseUserAsync(string user_id, IGrainFactory grains)
@@ -52,3 +68,9 @@ public static class AdminEndpoints
         return TypedResults.Ok(await audit.QueryAsync(actor, target, since, limit ?? 100));
     }
 }
+
+/// <summary>One silo of <c>GET /api/v1/cluster</c>.</summary>
+public sealed record SiloView(string Address, string Name, string Status, DateTime StartedAt, long Activations);
+
+/// <summary><c>GET /api/v1/cluster</c>: active silo count and every silo the membership knows.</summary>
+public sealed record ClusterView(int Active, IReadOnlyList<SiloView> Silos);

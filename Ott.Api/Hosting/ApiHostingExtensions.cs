@@ -25,7 +25,7 @@ public static partial class ApiHostingExtensions
         services.AddSingleton<IngestHandler>();
         services.AddSingleton<SecurityRecorder>();
         services.AddSingleton<Simulation.SimulationRunner>();
-        services.AddOttHealthChecks();
+        services.AddOttHealthChecks(host);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
         return builder;

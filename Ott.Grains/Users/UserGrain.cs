@@ -41,6 +41,15 @@ public sealed partial class UserGrain(
 {
     private readonly RollingWindow _window = new(rolling.Value);
 
+    /// <summary>
+    /// Assessments computed but not written because the log was unreachable, by event id. The replay delivers the
+    /// event again; it then gets this same assessment instead of a second pass through the rolling state.
+    /// </summary>
+    private readonly Dictionary<string, PipelineResult> _unwritten = new(StringComparer.Ordinal);
+
+    /// <summary>Most parked assessments per user; beyond it the oldest is dropped and, if replayed, assessed again.</summary>
+    private const int MaxUnwritten = 1_000;
+
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<OttEvent>().ResumeAsync(this);
 
@@ -122,19 +131,22 @@ public sealed partial class UserGrain(
 
     private async Task ProcessAsync(OttEvent e)
     {
-        // A redelivery (stream retry, replay) of an event whose assessment is written is dropped. One seen but
-        // without a written assessment (the write was lost with a crash) is assessed again: an assessment owed is
-        // never skipped, at the price of counting the event twice in the rolling state.
-        if (_window.WasSeen(State, e.EventId) && await assessments.GetAsync(e.EventId) is not null)
+        // A redelivery (stream retry, replay) of an event whose assessment is written is dropped. One whose write
+        // failed in this activation (log unreachable) gets the assessment computed then. One seen but without a
+        // written assessment otherwise (the write was lost with a crashed silo) is assessed again: an assessment
+        // owed is never skipped, at the price of counting the event twice in the rolling state.
+        var parked = _unwritten.Remove(e.EventId, out var earlier);
+        if (!parked && _window.WasSeen(State, e.EventId) && await assessments.GetAsync(e.EventId) is not null)
         {
             counters.Redelivered();
             return;
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["event_id"] = e.EventId, ["user_id"] = e.UserId });
+        PipelineResult? result = null;
         try
         {
-            var result = pipeline.Assess(State, e, _window, time.GetUtcNow());
+            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow());
             var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
             aggregator.Observe(e, assessment);
@@ -172,10 +184,16 @@ public sealed partial class UserGrain(
             await ChangedAsync();
             await NotifyAsync(result.Compliance);
         }
-        catch (LogUnavailableException ex)
+        catch (LogUnavailableException ex) when (result is not null)
         {
             // The event stays pending in the log: the replay service publishes it again once the log is back.
             LogLogUnavailable(logger, ex);
+            if (_unwritten.Count >= MaxUnwritten)
+            {
+                _unwritten.Remove(_unwritten.Keys.First());
+            }
+
+            _unwritten[e.EventId] = result;
         }
         catch (Exception ex)
         {

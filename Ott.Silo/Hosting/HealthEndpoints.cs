@@ -9,10 +9,16 @@ namespace Ott.Silo.Hosting;
 /// <summary>The probes every process serves (API and standalone silo): liveness, and readiness = cluster + storage.</summary>
 public static class HealthEndpoints
 {
-    /// <summary>Adds the cluster check (the storage check comes with the SQL storage).</summary>
-    public static IServiceCollection AddOttHealthChecks(this IServiceCollection services)
+    /// <summary>Adds the cluster check, and the Redis check with Redis clustering (the storage check comes with the SQL storage).</summary>
+    public static IServiceCollection AddOttHealthChecks(this IServiceCollection services, OttHostOptions host)
     {
-        services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [StorageHostingExtensions.ReadyTag]);
+        var checks = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [StorageHostingExtensions.ReadyTag]);
+        if (host.Clustering == ClusteringProvider.Redis)
+        {
+            services.AddSingleton(new RedisHealthCheck(host));
+            checks.AddCheck<RedisHealthCheck>("redis", tags: [StorageHostingExtensions.ReadyTag]);
+        }
+
         return services;
     }
 

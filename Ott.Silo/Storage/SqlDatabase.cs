@@ -33,8 +33,28 @@ public sealed class SqlDatabase
             }
         }
 
-        _source = engine == SqlEngine.Postgres ? NpgsqlDataSource.Create(connectionString) : SqliteFactory.Instance.CreateDataSource(connectionString);
+        if (engine == SqlEngine.Postgres)
+        {
+            // Every silo and API process has its own pool; PostgreSQL's default is 100 connections in all. Unless the
+            // operator says otherwise, a process takes at most DefaultMaxPoolSize (callers beyond it wait their turn).
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) &&
+                !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase) &&
+                !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.MaxPoolSize = DefaultMaxPoolSize;
+            }
+
+            _source = NpgsqlDataSource.Create(builder.ConnectionString);
+        }
+        else
+        {
+            _source = SqliteFactory.Instance.CreateDataSource(connectionString);
+        }
     }
+
+    /// <summary>PostgreSQL connections one process opens at most, unless the connection string sets Maximum Pool Size.</summary>
+    public const int DefaultMaxPoolSize = 16;
 
     public SqlEngine Engine { get; }
 
@@ -54,14 +74,24 @@ public sealed class SqlDatabase
         return connection;
     }
 
-    /// <summary>Creates every table and index that is missing; running it twice changes nothing.</summary>
+    /// <summary>
+    /// Creates every table and index that is missing; running it twice changes nothing. On PostgreSQL the DDL runs
+    /// in one transaction under an advisory lock, because <c>CREATE TABLE IF NOT EXISTS</c> from two silos starting
+    /// together races in the catalog (a unique violation on pg_type).
+    /// </summary>
     public async Task ApplySchemaAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = Schema(Engine);
+        command.Transaction = transaction;
+        command.CommandText = (Engine == SqlEngine.Postgres ? $"SELECT pg_advisory_xact_lock({SchemaLockKey});\n" : "") + Schema(Engine);
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>The advisory lock key that serialises schema changes ("ott-schema").</summary>
+    private const long SchemaLockKey = 0x6f74742d736368;
 
     /// <summary>True when a trivial query answers (readiness).</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken = default)

@@ -74,6 +74,28 @@ public class SqlStoreTests(SqlEngine engine)
     }
 
     [Test]
+    public async Task Schema_AppliedBySeveralProcessesAtOnce_IsHarmless()
+    {
+        var fresh = engine == SqlEngine.Postgres ? await ExternalServices.FreshPostgresSchemaAsync() : null;
+        try
+        {
+            var connection = fresh?.ConnectionString ?? $"Data Source={Path.Combine(Path.GetDirectoryName(_file)!, "concurrent.db")}";
+            var starters = Enumerable.Range(0, 6).Select(_ => new SqlDatabase(engine, connection)).ToList();
+
+            await Task.WhenAll(starters.Select(db => db.ApplySchemaAsync()));
+
+            Assert.That(await starters[0].PingAsync(), Is.True);
+        }
+        finally
+        {
+            if (fresh is not null)
+            {
+                await fresh.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
     public async Task GrainState_WriteReadClear_RoundTrips()
     {
         var storage = Storage();

@@ -19,7 +19,7 @@ public class RouteRoleMatrixTests
         (_, _) when route.StartsWith("/scalar", StringComparison.Ordinal) => Access.Public,
         (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch") => Access.Ingest,
         ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
-            or ("POST", "/api/v1/simulations") => Access.Admin,
+            or ("POST", "/api/v1/simulations") or ("GET", "/api/v1/cluster") => Access.Admin,
         (_, _) when route.StartsWith("/api/v1/", StringComparison.Ordinal) => Access.Analyst,
         (_, "/stats/summary" or "/results/latest" or "/compliance/summary" or "/process/drain") => Access.Analyst,
         _ => throw new InvalidOperationException($"route {method} {route} is not classified in the matrix"),
