@@ -25,6 +25,7 @@ public static partial class ApiHostingExtensions
         services.AddSingleton<IngestHandler>();
         services.AddSingleton<SecurityRecorder>();
         services.AddSingleton<Simulation.SimulationRunner>();
+        services.AddSingleton<Analytics.AnalyticsSource>();
         services.AddOttHealthChecks(host);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
@@ -55,6 +56,7 @@ public static partial class ApiHostingExtensions
         app.MapComplianceApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapNetworkApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAlertApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapAnalyticsApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
         app.MapSimulationApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);

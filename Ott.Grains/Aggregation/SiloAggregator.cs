@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ott.Grains.Analytics;
 using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
 
@@ -40,6 +41,7 @@ public sealed partial class SiloAggregator(
     private Dictionary<string, RegionAccumulator> _regions = new(StringComparer.Ordinal);
     private Dictionary<string, List<PiplPerson>> _pipl = new(StringComparer.Ordinal);
     private Dictionary<string, long> _segments = new(StringComparer.Ordinal);
+    private Dictionary<DateOnly, AnalyticsCounts> _analytics = [];
     private readonly Random _sampling = new(7);
     private List<NetworkLink> _links = [];
     private List<string> _flags = [];
@@ -140,6 +142,14 @@ public sealed partial class SiloAggregator(
             }
 
             region.Add(e, assessment);
+
+            var day = AnalyticsTally.DayOf(assessment);
+            if (!_analytics.TryGetValue(day, out var counts))
+            {
+                _analytics[day] = counts = new AnalyticsCounts();
+            }
+
+            AnalyticsTally.Add(counts, assessment);
         }
     }
 
@@ -153,6 +163,7 @@ public sealed partial class SiloAggregator(
             Dictionary<string, RegionAccumulator> regions;
             Dictionary<string, List<PiplPerson>> pipl;
             Dictionary<string, long> segments;
+            Dictionary<DateOnly, AnalyticsCounts> analytics;
             List<double[]> features;
             long featuresSeen;
             List<NetworkLink> links;
@@ -162,6 +173,7 @@ public sealed partial class SiloAggregator(
                 (links, _links, flags, _flags) = (_links, [], _flags, []);
                 (features, _features, featuresSeen, _featuresSeen) = (_features, [], _featuresSeen, 0);
                 (segments, _segments) = (_segments, new(StringComparer.Ordinal));
+                (analytics, _analytics) = (_analytics, []);
                 (devices, _devices) = (_devices, new(StringComparer.Ordinal));
                 (regions, _regions) = (_regions, new(StringComparer.Ordinal));
                 (pipl, _pipl) = (_pipl, new(StringComparer.Ordinal));
@@ -181,6 +193,12 @@ public sealed partial class SiloAggregator(
                 var delta = accumulator.ToDelta();
                 calls.Add(CallAsync(throttle, () => grains.GetGrain<IRegionGrain>(code).RecordAsync(delta),
                     () => Restore(code, accumulator)));
+            }
+
+            foreach (var (day, counts) in analytics)
+            {
+                calls.Add(CallAsync(throttle, () => grains.GetGrain<IAnalyticsDayGrain>(AnalyticsTally.Key(day)).RecordAsync(counts),
+                    () => { lock (_lock) { AnalyticsTally.Merge(_analytics.TryGetValue(day, out var c) ? c : _analytics[day] = new(), counts); } }));
             }
 
             foreach (var (key, persons) in pipl)
