@@ -67,6 +67,9 @@ public static partial class ApiHostingExtensions
 
         app.WarnAboutDevelopmentSecrets();
 
+        // Created now, so its instruments exist before the first request (the exporter attaches asynchronously).
+        app.Services.GetRequiredService<ApiMetrics>();
+
         app.Lifetime.ApplicationStarted.Register(() => LogApiPages(app));
         return app;
     }

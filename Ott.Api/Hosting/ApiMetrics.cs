@@ -12,7 +12,7 @@ public sealed class ApiMetrics
     public ApiMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _rejected = meter.CreateCounter<long>("ott.input.rejected", description: "Inputs rejected, by reason (and attack family)");
+        _rejected = meter.CreateCounter<long>("input.rejected", description: "Inputs rejected, by reason (and attack family)");
     }
 
     /// <summary>Counts a rejection: reason <c>validation</c>, <c>attack_pattern</c>, <c>too_large</c>, <c>rate_limited</c>, ...</summary>

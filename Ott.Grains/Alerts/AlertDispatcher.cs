@@ -43,9 +43,9 @@ public sealed partial class AlertDispatcher : BackgroundService
         _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
         var meter = meters.Create(Common.PipelineCounters.MeterName);
-        _raised = meter.CreateCounter<long>("ott.alerts.raised", description: "Alerts raised, by severity and kind");
-        _deliveries = meter.CreateCounter<long>("ott.alerts.deliveries", description: "Alert delivery attempts, by channel and outcome");
-        meter.CreateObservableGauge("ott.alerts.queue_depth", () => Volatile.Read(ref _queued), description: "Alert deliveries waiting");
+        _raised = meter.CreateCounter<long>("alerts.raised", description: "Alerts raised, by severity and kind");
+        _deliveries = meter.CreateCounter<long>("alerts.deliveries", description: "Alert delivery attempts, by channel and outcome");
+        meter.CreateObservableGauge("alerts.queue_depth", () => Volatile.Read(ref _queued), description: "Alert deliveries waiting");
     }
 
     /// <summary>Deliveries waiting or being retried now.</summary>

@@ -20,7 +20,7 @@ public sealed partial class RetentionService(
     ILogger<RetentionService> logger) : BackgroundService
 {
     private readonly Counter<long> _removed = meters.Create(Common.PipelineCounters.MeterName)
-        .CreateCounter<long>("ott.retention.removed", description: "Assessments removed by the retention job");
+        .CreateCounter<long>("retention.removed", description: "Assessments removed by the retention job");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -12,6 +12,7 @@ using Ott.Grains.Geo;
 using Ott.Grains.Network;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
+using Ott.Grains.Metrics;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
 using Ott.Grains.Users;
@@ -74,6 +75,9 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<NetworkCache>());
         services.AddSingleton<UserPipeline>();
 
+        services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.Section);
+        services.AddSingleton<ClusterGauges>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterGauges>());
         services.AddSingleton<SiloAggregator>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloAggregator>());
         services.AddSingleton<RetentionService>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
 
@@ -12,7 +13,7 @@ namespace Ott.Grains.Ingest;
 /// serialise all ingest calls of a silo.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed partial class IngestGrain(IEventLog log, ILogger<IngestGrain> logger) : Grain, IIngestGrain
+public sealed partial class IngestGrain(IEventLog log, PipelineCounters counters, ILogger<IngestGrain> logger) : Grain, IIngestGrain
 {
     public async Task<IngestStatus[]> IngestAsync(IReadOnlyList<OttEvent> events)
     {
@@ -28,6 +29,7 @@ public sealed partial class IngestGrain(IEventLog log, ILogger<IngestGrain> logg
             return Enumerable.Repeat(IngestStatus.Unavailable, events.Count).ToArray();
         }
 
+        counters.Received(events, outcomes);
         var statuses = new IngestStatus[events.Count];
         var accepted = new List<OttEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)

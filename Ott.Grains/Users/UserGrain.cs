@@ -180,7 +180,7 @@ public sealed partial class UserGrain(
                 await alerts.RepeatAsync(repeat.AlertId, repeat.Count, assessment.ProcessedAt);
             }
 
-            counters.Assessed(e.ReceivedAt, assessment.ProcessedAt);
+            counters.Assessed(assessment, e.ReceivedAt);
             await ChangedAsync();
             await NotifyAsync(result.Compliance);
         }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ott.Silo.Hosting;
 
-/// <summary>The probes every process serves (API and standalone silo): liveness, and readiness = cluster + storage.</summary>
+/// <summary>The probes every process serves (API and standalone silo): liveness, readiness = cluster + storage (+ Redis), and /metrics.</summary>
 public static class HealthEndpoints
 {
     /// <summary>Adds the cluster check, and the Redis check with Redis clustering (the storage check comes with the SQL storage).</summary>
@@ -24,6 +24,9 @@ public static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapOttHealth(this IEndpointRouteBuilder endpoints)
     {
+        // Prometheus text format: prometheus-net's own process metrics plus every .NET meter (Ott.Pipeline, Ott.Api,
+        // Microsoft.Orleans, ASP.NET Core), converted to Prometheus names by its meter adapter.
+        Prometheus.MetricServerMiddlewareExtensions.MapMetrics(endpoints);
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

@@ -21,6 +21,7 @@ public static class SiloHostingExtensions
     public static OttHostOptions AddOttSilo(this IHostApplicationBuilder builder)
     {
         var host = OttHostOptions.Load(builder.Configuration);
+        PrometheusExport.Configure();
         builder.Services.AddOttStorage(host, builder.Environment.ContentRootPath);
         builder.Services.AddOttGrains(builder.Configuration);
         builder.UseOrleans(silo =>
@@ -58,6 +59,7 @@ public static class SiloHostingExtensions
     public static OttHostOptions AddOttClient(this IHostApplicationBuilder builder)
     {
         var host = OttHostOptions.Load(builder.Configuration);
+        PrometheusExport.Configure();
         builder.Services.AddOttStorage(host, builder.Environment.ContentRootPath);
         builder.Services.AddOttClientServices(builder.Configuration);
         builder.UseOrleansClient(client =>

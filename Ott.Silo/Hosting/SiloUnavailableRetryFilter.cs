@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime.Messaging;
 
@@ -8,11 +9,12 @@ namespace Ott.Silo.Hosting;
 /// Retries a grain call that failed because its silo died and the cluster has not yet declared it dead (the window
 /// ORLEANS.md measured at 11-14 s with default membership timings): the call is sent again, with back-off, for up
 /// to <see cref="Budget"/>, after which the failure surfaces (the API answers 503). Only calls made outside a grain
-/// (HTTP requests, hosted services) are retried; a grain retrying inside its turn would stall its own queue.
+/// (HTTP requests, hosted services) are retried, and none once the process is stopping; a grain retrying inside
+/// its turn would stall its own queue.
 /// Retrying is safe here because every product grain call is idempotent by design (events by event_id, state
 /// changes by key), which is the condition the Orleans team sets for infrastructure retries.
 /// </summary>
-public sealed partial class SiloUnavailableRetryFilter(ILogger<SiloUnavailableRetryFilter> logger) : IOutgoingGrainCallFilter
+public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime lifetime, ILogger<SiloUnavailableRetryFilter> logger) : IOutgoingGrainCallFilter
 {
     /// <summary>Longest time a call is retried.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(45);
@@ -42,7 +44,10 @@ public sealed partial class SiloUnavailableRetryFilter(ILogger<SiloUnavailableRe
                 failure = ex;
             }
 
-            if (failure is null || !IsSiloUnavailable(failure) || TimeProvider.System.GetElapsedTime(started) + delay > Budget)
+            // A process that is stopping does not retry: its own silo or gateways are going away, and retries would
+            // hold up the shutdown.
+            if (failure is null || !IsSiloUnavailable(failure) || TimeProvider.System.GetElapsedTime(started) + delay > Budget
+                || lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 thrown?.Throw();
                 return;

@@ -15,7 +15,7 @@ public class RouteRoleMatrixTests
     /// <summary>Who may call what (API.md). A route missing from here fails the test: classify new routes.</summary>
     private static Access Classify(string method, string route) => (method, route) switch
     {
-        (_, "/token" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json" or "/") => Access.Public,
+        (_, "/token" or "/health/live" or "/health/ready" or "/metrics" or "/openapi/{documentName}.json" or "/") => Access.Public,
         (_, _) when route.StartsWith("/scalar", StringComparison.Ordinal) => Access.Public,
         (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch") => Access.Ingest,
         ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
