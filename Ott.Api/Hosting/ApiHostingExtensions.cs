@@ -26,6 +26,8 @@ public static partial class ApiHostingExtensions
         services.AddSingleton<SecurityRecorder>();
         services.AddSingleton<Simulation.SimulationRunner>();
         services.AddSingleton<Analytics.AnalyticsSource>();
+        services.AddSingleton<Reports.ReportBuilder>();
+        services.AddValidatedOptions<Ott.Grains.Compliance.RoiOptions>(builder.Configuration, Ott.Grains.Compliance.RoiOptions.Section);
         services.AddOttHealthChecks(host);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
@@ -57,6 +59,7 @@ public static partial class ApiHostingExtensions
         app.MapNetworkApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAlertApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAnalyticsApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapReportApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
         app.MapSimulationApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);

@@ -14,6 +14,7 @@ public class AnalyticsApiTests
     private ApiFactory _api = null!;
     private HttpClient _client = null!;
     private List<JsonElement> _assessments = null!;
+    private System.Text.Json.Nodes.JsonObject _oldRequest = null!;
 
     [OneTimeSetUp]
     public async Task IngestKnownEventsAsync()
@@ -36,6 +37,15 @@ public class AnalyticsApiTests
             })))
             .ToArray();
         Assert.That((await ingest.PostBatchAsync(events)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+
+        // Outside every 7-day window: a deletion request from 10 days ago (reports over 30 days include it).
+        _oldRequest = TestEvents.Json(e =>
+        {
+            e["event_type"] = "data_deletion_request";
+            e["region"] = "DE";
+            e["is_eu"] = true;
+        }, DateTimeOffset.UtcNow.AddDays(-10));
+        Assert.That((await ingest.PostEventAsync(_oldRequest)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await ingest.DrainAsync();
         _assessments = [];
         foreach (var e in events)
@@ -123,5 +133,73 @@ public class AnalyticsApiTests
         var response = await _client.GetAsync(path);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That((await response.JsonAsync()).Errors().Keys, Does.Contain(field));
+    }
+
+    [Test]
+    public async Task ExecutiveSummary_Json_HasTheWindowsFigures()
+    {
+        await GetAsync("/api/v1/analytics/risk-distribution?days=7");
+        var report = await (await _client.GetAsync("/api/v1/reports/executive-summary?days=7")).JsonAsync();
+        string Fact(string section, string label) => report.GetProperty("sections").EnumerateArray()
+            .Single(s => s.GetProperty("heading").GetString() == section).GetProperty("facts").EnumerateArray()
+            .Single(f => f.GetProperty("label").GetString() == label).GetProperty("value").GetString()!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.GetProperty("days").GetInt32(), Is.EqualTo(7));
+            Assert.That(Fact("Risk", "Assessments"), Is.EqualTo("9"));
+            Assert.That(Fact("Compliance", "Assessments with a regulation violation"), Is.EqualTo(_assessments.Count(HasViolation).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        });
+    }
+
+    [Test]
+    public async Task ComplianceReport_CoversTheRequestedPeriodOnly_InCsvAndHtml()
+    {
+        await GetAsync("/api/v1/analytics/risk-distribution?days=7");
+        var week = await _client.GetAsync("/api/v1/reports/compliance?days=7&format=csv");
+        var month = await (await _client.GetAsync("/api/v1/reports/compliance?days=30&format=csv")).Content.ReadAsStringAsync();
+        var html = await _client.GetAsync("/api/v1/reports/compliance?days=7&format=html");
+        var weekText = await week.Content.ReadAsStringAsync();
+        var requestId = _oldRequest["event_id"]!.GetValue<string>();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(week.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
+            Assert.That(week.Content.Headers.ContentDisposition?.FileName, Does.EndWith(".csv"));
+            Assert.That(weekText, Does.Contain("Summary,Assessments,9\r\n"));
+            Assert.That(weekText, Does.Contain("Violations by regulation,GDPR,3,"));
+            Assert.That(weekText, Does.Not.Contain(requestId), "a request opened before the period is not in it");
+            Assert.That(month, Does.Contain("Summary,Assessments,10"));
+            Assert.That(month, Does.Contain(requestId), "the 30-day report includes it");
+            Assert.That(html.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+            Assert.That(await html.Content.ReadAsStringAsync(), Does.Contain("<h1>Compliance report</h1>"));
+        });
+    }
+
+    [Test]
+    public async Task Reports_RejectUnknownKindsAndFormats()
+    {
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await _client.GetAsync("/api/v1/reports/quarterly")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await _client.GetAsync("/api/v1/reports/compliance?format=pdf")).StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+            Assert.That((await _client.GetAsync("/api/v1/reports/ml-performance?format=html")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+
+    [Test]
+    public async Task Roi_SameCallTwice_SameAnswer_AndValidated()
+    {
+        var first = await (await _client.GetAsync("/api/v1/compliance/roi?months=12&users=100000")).Content.ReadAsStringAsync();
+        var second = await (await _client.GetAsync("/api/v1/compliance/roi?months=12&users=100000")).Content.ReadAsStringAsync();
+        var missing = await _client.GetAsync("/api/v1/compliance/roi?months=12");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(second, Is.EqualTo(first));
+            Assert.That(JsonDocument.Parse(first).RootElement.GetProperty("net_benefit").GetDouble(), Is.EqualTo(699_600));
+            Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+            Assert.That((await missing.JsonAsync()).Errors().Keys, Does.Contain("users"));
+        });
     }
 }

@@ -143,7 +143,7 @@ public class SecurityTests
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "ott.input.rejected")
+            if (instrument.Meter.Name == Ott.Api.Hosting.ApiMetrics.MeterName && instrument.Name == "input.rejected")
             {
                 l.EnableMeasurementEvents(instrument);
             }
