@@ -9,13 +9,7 @@ if (args is ["hash-password", ..])
 
 return await StartupGuard.RunAsync(async () =>
 {
-    var builder = WebApplication.CreateBuilder(args);
-    var host = builder.AddOttSiloOrClient();
-    builder.AddOttApi(host);
-
-    var app = builder.Build();
-    StartupGuard.ValidateOptions(app.Services);
-    app.MapOttApi();
+    var app = ApiApplication.Build(new WebApplicationOptions { Args = args });
     await app.RunAsync();
 });
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
 using Ott.Api.Endpoints;
 using Ott.Api.Events;
 using Ott.Api.Json;
@@ -63,6 +64,13 @@ public static partial class ApiHostingExtensions
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
         app.MapSimulationApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
+        if (OttHostOptions.Load(app.Configuration).DashboardEnabled)
+        {
+            // Orleans' own dashboard (silos, grains, calls), for admins: a browser sends the token as a cookie the
+            // web dashboard sets for this path only (SecurityHosting, DashboardCookie).
+            app.MapOrleansDashboard(routePrefix: DashboardCookie.Path).RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
+        }
+
         if (app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.NoopIngestEndpoints)
         {
             app.MapNoopIngestApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);

@@ -51,6 +51,7 @@ public static partial class SecurityHosting
                     RoleClaimType = TokenIssuer.RoleClaim,
                     RequireExpirationTime = true,
                 };
+                jwt.Events = new JwtBearerEvents { OnMessageReceived = DashboardCookie.ReadToken };
             });
 
         services.AddAuthorizationBuilder()

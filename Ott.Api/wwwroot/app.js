@@ -473,6 +473,30 @@
 
   // ---- Session -----------------------------------------------------------
 
+  // ---- Orleans Dashboard access (admins) -----------------------------------
+  // Its pages cannot send the bearer header, so an admin's token goes in a cookie for /dashboard only (the API reads
+  // it there and nowhere else; see DashboardCookie.cs).
+
+  function tokenRoles(token) {
+    try {
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const claims = JSON.parse(atob(part + '='.repeat((4 - (part.length % 4)) % 4)));
+      return [].concat(claims.role || []);
+    } catch {
+      return [];
+    }
+  }
+
+  function setDashboardCookie(token) {
+    const secure = location.protocol === 'https:' ? '; Secure' : '';
+    const admin = token && tokenRoles(token).includes('admin');
+    document.cookie = admin
+      ? `ott_dashboard=${encodeURIComponent(token)}; Path=/dashboard; SameSite=Strict${secure}`
+      : `ott_dashboard=; Path=/dashboard; Max-Age=0; SameSite=Strict${secure}`;
+    const link = $('orleans-link');
+    if (link) link.hidden = !admin;
+  }
+
   function showDashboard(user) {
     state.generation += 1;
     state.inflight = {};
@@ -485,6 +509,7 @@
     $('login-view').hidden = true;
     $('session-bar').hidden = false;
     setText('user-name', user || '');
+    setDashboardCookie(state.token);
     setText('last-refresh', '');
     setStreamStatus('connecting', 'connecting');
     $('alert-feed').addEventListener('click', (e) => {
@@ -502,6 +527,7 @@
     stopTimers();
     if (state.streamAbort) state.streamAbort.abort();
     [TOKEN_KEY, USER_KEY, EXPIRES_KEY].forEach((k) => sessionStorage.removeItem(k));
+    setDashboardCookie(null);
     $('dashboard-root').replaceChildren();
     $('session-bar').hidden = true;
     $('login-view').hidden = false;

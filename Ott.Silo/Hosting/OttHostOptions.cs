@@ -109,6 +109,16 @@ public sealed class OttHostOptions
 
     public StreamSettings Streams { get; set; } = new();
 
+    /// <summary>
+    /// The Orleans Dashboard (<c>Ott:OrleansDashboard:Enabled</c>): its grain-call profiler runs on every silo and the
+    /// API serves it at <c>/dashboard/</c> to admins. Default: on in the Embedded profile, off in Production (every
+    /// silo and the API must agree). Load tests turn it off.
+    /// </summary>
+    public OrleansDashboardSettings OrleansDashboard { get; set; } = new();
+
+    /// <summary>Whether the Orleans Dashboard runs, after the profile's default.</summary>
+    public bool DashboardEnabled => OrleansDashboard.Enabled ?? Profile != HostProfile.Production;
+
     /// <summary>Binds the section and validates it; throws <see cref="OttConfigurationException"/> listing every problem.</summary>
     public static OttHostOptions Load(IConfiguration configuration)
     {
@@ -194,6 +204,13 @@ public sealed class OttHostOptions
             problems.AddRange(results.Select(r => $"{prefix}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
         }
     }
+}
+
+/// <summary>Configuration of the Orleans Dashboard (<c>Ott:OrleansDashboard</c>).</summary>
+public sealed class OrleansDashboardSettings
+{
+    /// <summary>On or off; unset follows the profile (see <see cref="OttHostOptions.OrleansDashboard"/>).</summary>
+    public bool? Enabled { get; set; }
 }
 
 /// <summary>Start-up configuration is invalid; <see cref="Exception.Message"/> lists every problem.</summary>

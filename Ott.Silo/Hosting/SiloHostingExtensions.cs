@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,6 +49,10 @@ public static class SiloHostingExtensions
             silo.AddOttGrainStorage(host);
             silo.AddOttProviders(host);
             silo.AddOutgoingGrainCallFilter<SiloUnavailableRetryFilter>();
+            if (host.DashboardEnabled)
+            {
+                silo.AddDashboard(o => o.HideTrace = host.Profile == HostProfile.Production);
+            }
         });
         return host;
     }
@@ -81,6 +86,10 @@ public static class SiloHostingExtensions
             }
 
             client.AddOutgoingGrainCallFilter<SiloUnavailableRetryFilter>();
+            if (host.DashboardEnabled)
+            {
+                client.AddDashboard(o => o.HideTrace = host.Profile == HostProfile.Production);
+            }
         });
         return host;
     }

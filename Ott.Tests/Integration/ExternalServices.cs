@@ -17,6 +17,31 @@ public static class ExternalServices
 
     public static string Postgres => Require("OTT_TEST_POSTGRES", "PostgreSQL");
 
+    /// <summary>
+    /// Debian's Chromium for the browser tests (<c>OTT_TEST_CHROMIUM</c>, default <c>/usr/bin/chromium</c>, installed by
+    /// <c>.ci/run</c> with apt; no test downloads a browser of its own). Missing: skipped locally, failed in CI.
+    /// </summary>
+    public static string Chromium
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable("OTT_TEST_CHROMIUM") is { Length: > 0 } configured ? configured : "/usr/bin/chromium";
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            var message = $"Chromium not found at {path}; install it with 'apt-get install chromium' (deploy/ci-services.sh does) or set OTT_TEST_CHROMIUM.";
+            if (Required)
+            {
+                Assert.Fail(message);
+            }
+
+            Assert.Ignore(message);
+            return "";
+        }
+    }
+
     /// <summary>The repository root (the folder holding OttCompliance.sln).</summary>
     public static string RepositoryRoot
     {

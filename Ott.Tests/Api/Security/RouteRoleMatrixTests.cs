@@ -20,6 +20,7 @@ public class RouteRoleMatrixTests
         (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch") => Access.Ingest,
         ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
             or ("POST", "/api/v1/simulations") or ("GET", "/api/v1/cluster") => Access.Admin,
+        (_, _) when route == "/dashboard" || route.StartsWith("/dashboard/", StringComparison.Ordinal) => Access.Admin,
         (_, _) when route.StartsWith("/api/v1/", StringComparison.Ordinal) => Access.Analyst,
         (_, "/stats/summary" or "/results/latest" or "/compliance/summary" or "/process/drain") => Access.Analyst,
         _ => throw new InvalidOperationException($"route {method} {route} is not classified in the matrix"),
@@ -46,7 +47,14 @@ public class RouteRoleMatrixTests
             .Replace("{device_id}", "matrix-device", StringComparison.Ordinal)
             .Replace("{code}", "GDPR", StringComparison.Ordinal)
             .Replace("{request_id}", "matrix-request", StringComparison.Ordinal)
-            .Replace("{incident_id}", "matrix-incident", StringComparison.Ordinal);
+            .Replace("{incident_id}", "matrix-incident", StringComparison.Ordinal)
+            .Replace("{page:int}", "1", StringComparison.Ordinal);
+        if (path == "/dashboard")
+        {
+            // The Orleans Dashboard's root answers a redirect to "/dashboard/", which HttpClient follows without the token.
+            path = "/dashboard/";
+        }
+
         path = System.Text.RegularExpressions.Regex.Replace(path, @"\{[^}]+\}", "x");
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (method is "POST" or "PUT")

@@ -1,0 +1,23 @@
+using Ott.Silo.Hosting;
+
+namespace Ott.Api.Hosting;
+
+/// <summary>
+/// Builds the API application exactly as <c>dotnet run --project Ott.Api</c> does (co-hosted silo or cluster client,
+/// validated options, every endpoint mapped), so other hosts (the CLI's embedded demo) run the same code.
+/// </summary>
+public static class ApiApplication
+{
+    public static WebApplication Build(WebApplicationOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(options);
+        configure?.Invoke(builder);
+        var host = builder.AddOttSiloOrClient();
+        builder.AddOttApi(host);
+
+        var app = builder.Build();
+        StartupGuard.ValidateOptions(app.Services);
+        app.MapOttApi();
+        return app;
+    }
+}

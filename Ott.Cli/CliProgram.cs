@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection;
+using Ott.Cli.Client;
+using Ott.Cli.Demo;
+using Ott.Cli.Generate;
+using Ott.Cli.Hosting;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Ott.Cli;
+
+/// <summary><c>Ott.Cli</c>: load generator and demo for the OTT compliance API.</summary>
+public static class CliProgram
+{
+    public static Task<int> Main(string[] args) => RunAsync(args, AnsiConsole.Console);
+
+    /// <summary>Runs the CLI writing to <paramref name="console"/>; <paramref name="handler"/> replaces the network (tests).</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, HttpMessageHandler? handler = null, CancellationToken cancellationToken = default)
+    {
+        var services = new ServiceCollection().AddSingleton(console);
+        if (handler is not null)
+        {
+            services.AddSingleton(handler);
+        }
+
+        var app = new CommandApp(new TypeRegistrar(services));
+        app.Configure(config =>
+        {
+            config.SetApplicationName("Ott.Cli");
+            config.ConfigureConsole(console);
+            config.AddCommand<GenerateCommand>("generate")
+                .WithDescription("Send simulated events to a running API, with a progress bar and a closing summary.")
+                .WithExample("generate", "--events", "10000", "--url", "http://localhost:5080");
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Run the eight scenarios against a running API (--url, admin user) or one started in this process.")
+                .WithExample("demo")
+                .WithExample("demo", "--url", "http://localhost:5080", "--user", "admin", "--password", "admin123");
+            config.SetExceptionHandler((e, _) =>
+            {
+                console.MarkupLine("[red]error:[/] {0}", Markup.Escape(e is CliException or CommandAppException ? e.Message : e.ToString()));
+                return 2;
+            });
+        });
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await app.RunAsync(args, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}
