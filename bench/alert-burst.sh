@@ -11,7 +11,7 @@ OUT=bench/results
 mkdir -p "$OUT/burst"
 
 dotnet build Ott.Api -c Release -v q -nologo >/dev/null
-dotnet Ott.Api/bin/Release/net10.0/Ott.Api.dll --urls "$BASE" --environment Production \
+dotnet Ott.Api/bin/Release/net10.0/Ott.Api.dll --urls "$BASE" --environment Production --Ott:OrleansDashboard:Enabled=false \
     --Ott:SiloPort=11193 --Ott:GatewayPort=30093 \
     --Ott:Security:RateLimits:IngestPerMinute=2000000000 --Ott:Security:RateLimits:IngestBurst=100000000 \
     --Ott:Security:RateLimits:AnalystPerMinute=100000 \

@@ -7,6 +7,7 @@
 #
 #   bench/ingest.sh                 # defaults: DURATION=20 CONNECTIONS=64 BATCH=500 THREADS=2
 #   DURATION=30 BATCH=1000 bench/ingest.sh
+#   STORAGE=Memory bench/ingest.sh  # default Sqlite (the embedded default), in a fresh throwaway file
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,19 +18,22 @@ THREADS=${THREADS:-2}
 BATCH=${BATCH:-500}
 USERS=${USERS:-10000}
 PORT=${PORT:-5099}
+STORAGE=${STORAGE:-Sqlite}
+SQLITE_DIR=$(mktemp -d)
 BASE="http://127.0.0.1:$PORT"
 OUT=bench/results
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
 dotnet build Ott.Api -c Release -v q -nologo >/dev/null
-dotnet Ott.Api/bin/Release/net10.0/Ott.Api.dll --urls "$BASE" --environment Production \
+dotnet Ott.Api/bin/Release/net10.0/Ott.Api.dll --urls "$BASE" --environment Production --Ott:OrleansDashboard:Enabled=false \
+    --Ott:Storage="$STORAGE" --ConnectionStrings:Sqlite="Data Source=$SQLITE_DIR/bench.db" \
     --Ott:Api:NoopIngestEndpoints=true --Ott:SiloPort=11191 --Ott:GatewayPort=30091 \
     --Ott:Security:RateLimits:IngestPerMinute=2000000000 --Ott:Security:RateLimits:IngestBurst=100000000 \
     --Ott:Security:Users:0:Username=bench --Ott:Security:Users:0:Password=bench-only-password --Ott:Security:Users:0:Roles:0=admin \
     --Logging:LogLevel:Default=Warning > "$OUT/api.log" 2>&1 &
 API=$!
-trap 'kill $API 2>/dev/null || true; wait $API 2>/dev/null || true' EXIT
+trap 'kill $API 2>/dev/null || true; wait $API 2>/dev/null || true; rm -rf "$SQLITE_DIR"' EXIT
 
 for _ in $(seq 1 120); do
     curl -fs "$BASE/health/ready" >/dev/null 2>&1 && break
