@@ -4,7 +4,7 @@ namespace Ott.Silo.Hosting;
 
 /// <summary>
 /// What <c>/metrics</c> exports: the process metrics and the meters of this product, Orleans and ASP.NET Core, as
-/// Prometheus names (<c>{meter}_{instrument}</c>, e.g. <c>ott_pipeline_events_assessed_total</c>). The .NET runtime
+/// Prometheus names (<c>{meter}_{instrument}</c>, e.g. <c>ott_pipeline_events_assessed</c>). The .NET runtime
 /// meters and event counters are left out: their names break Prometheus conventions (promtool flags them) and the
 /// process metrics cover CPU, memory and threads. Note: the adapter exports .NET counters as Prometheus gauges
 /// holding the running total (no <c>_total</c> suffix); <c>rate()</c> and <c>increase()</c> work on them as on counters.
@@ -21,6 +21,8 @@ public static class PrometheusExport
 
     private static int _configured;
 
+    private static IDisposable? _adapter;
+
     /// <summary>Configures the default registry once per process (before anything touches it).</summary>
     public static void Configure()
     {
@@ -29,14 +31,14 @@ public static class PrometheusExport
             return;
         }
 
-        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressDebugMetrics = true });
-        Metrics.ConfigureMeterAdapter(o =>
-        {
-            o.InstrumentFilterPredicate = instrument => Meters.Contains(instrument.Meter.Name);
+        // The built-in meter adapter (Metrics.ConfigureMeterAdapter) starts listening only at the first scrape, so every
+        // measurement before it would be lost: it is suppressed and ours starts now, with the process.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressDebugMetrics = true, SuppressMeters = true });
+        var options = new MeterAdapterOptions { InstrumentFilterPredicate = instrument => Meters.Contains(instrument.Meter.Name) };
 
-            // Durations in seconds get buckets from 1 ms to 30 s; anything else keeps the adapter's default.
-            var defaults = o.ResolveHistogramBuckets;
-            o.ResolveHistogramBuckets = instrument => instrument.Unit == "s" ? SecondsBuckets : defaults(instrument);
-        });
+        // Durations in seconds get buckets from 1 ms to 30 s; anything else keeps the adapter's default.
+        var defaults = options.ResolveHistogramBuckets;
+        options.ResolveHistogramBuckets = instrument => instrument.Unit == "s" ? SecondsBuckets : defaults(instrument);
+        _adapter = MeterAdapter.StartListening(options);
     }
 }

@@ -23,11 +23,7 @@ public partial class MetricsTests
         return await response.Content.ReadAsStringAsync();
     }
 
-    private static double Sum(string text, string name, string? labelFilter = null) =>
-        text.Split('\n')
-            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
-            .Where(l => labelFilter is null || l.Contains(labelFilter, StringComparison.Ordinal))
-            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    private static double Sum(string text, string name, string? labelFilter = null) => PrometheusText.Sum(text, name, labelFilter);
 
     [Test]
     public async Task Metrics_MoveWithThePipeline()

@@ -104,8 +104,19 @@ public class SiloFailureTests
         var thirdActivations = silos.Single(s => s.GetProperty("address").GetString()!.Contains($":{third.SiloPort}@", StringComparison.Ordinal))
             .GetProperty("activations").GetInt64();
         var assessed = await IdsAsync(schema.ConnectionString, "SELECT event_id FROM ott_assessments");
+
+        // The silos' /metrics were never scraped before: every event since their start must be in the first scrape.
+        using var scraper = new HttpClient();
+        double acceptedInMetrics = 0;
+        foreach (var silo in cluster.Silos)
+        {
+            acceptedInMetrics += Ott.Tests.Support.PrometheusText.Sum(
+                await scraper.GetStringAsync(new Uri(silo.BaseAddress, "/metrics")), "ott_pipeline_events_received", "outcome=\"accepted\"");
+        }
+
         Assert.Multiple(() =>
         {
+            Assert.That(acceptedInMetrics, Is.EqualTo(load.Acknowledged.Count), "the silos' first scrape counts every accepted event");
             Assert.That(view.GetProperty("active").GetInt32(), Is.EqualTo(3));
             Assert.That(thirdActivations, Is.GreaterThan(100), "new users' grains were placed on the new silo");
             Assert.That(load.Retries, Is.Zero, $"no request failed while the silo joined ({string.Join(", ", load.Failures)})");
