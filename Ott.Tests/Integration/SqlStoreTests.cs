@@ -352,4 +352,22 @@ public class SqlStoreTests(SqlEngine engine)
             Assert.That((await store.QueryAsync(null, null, "u1", 10)).Select(a => a.Id), Is.EqualTo(new[] { "a1" }));
         });
     }
+
+    [Test]
+    public async Task AlertStore_ConcurrentReadModifyWrites_AllLand()
+    {
+        // Each repeat reads the alert and writes it back in one transaction, from 64 connections at once: no update may be
+        // lost or fail (PostgreSQL: row lock; SQLite: transactions begin IMMEDIATE and wait on busy_timeout).
+        var store = new SqlAlertStore(_db);
+        await store.AddAsync(new Alert { Id = "hot", Kind = "assessment", Severity = RiskLevel.High, Title = "t", Detail = "d", RaisedAt = T0 });
+
+        await Task.WhenAll(Enumerable.Range(1, 64).Select(i => Task.Run(async () => await store.RepeatAsync("hot", i, T0.AddSeconds(i)))));
+
+        var alert = await store.GetAsync("hot");
+        Assert.Multiple(() =>
+        {
+            Assert.That(alert!.Count, Is.EqualTo(64));
+            Assert.That(alert.LastSeenAt, Is.EqualTo(T0.AddSeconds(64)));
+        });
+    }
 }
