@@ -47,6 +47,7 @@ public class ApiSettings : CommandSettings
         http.BaseAddress = new Uri(ResolvedUrl);
         http.Timeout = TimeSpan.FromSeconds(100);
         var client = new OttApiClient(http);
+        await client.ProbeAsync(cancellationToken);
         if (ResolvedUser is { } user)
         {
             await client.SignInAsync(user, ResolvedPassword!, cancellationToken);

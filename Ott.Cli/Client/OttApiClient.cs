@@ -32,6 +32,16 @@ public sealed class OttApiClient(HttpClient http)
 
     public HttpClient Http { get; } = http;
 
+    /// <summary>Fails fast, with a <see cref="CliException"/>, when nothing answers at the base address.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "/health/live"), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new CliException($"{Http.BaseAddress} answered {(int)response.StatusCode} to /health/live: is it the OTT API?");
+        }
+    }
+
     /// <summary>Gets a token from <c>POST /token</c> and sends it with every later request.</summary>
     public async Task SignInAsync(string username, string password, CancellationToken cancellationToken)
     {

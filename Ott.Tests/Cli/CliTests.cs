@@ -123,6 +123,19 @@ public class CliTests
     }
 
     [Test]
+    public async Task Generate_NothingListening_FailsFastNamingTheAddress()
+    {
+        var url = $"http://127.0.0.1:{ApiFactory.FreePort()}";
+        var (code, output) = await RunAsync(["generate", "--url", url, "--events", "10"], network: true);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(2));
+            Assert.That(output, Does.Contain($"Cannot reach the API at {url}/"));
+        });
+    }
+
+    [Test]
     public async Task Demo_RunsTheEightScenarios_AgainstTheApi()
     {
         var (code, output) = await RunAsync(["demo", "--url", "http://localhost", "--user", "admin", "--password", "admin123", "--users", "20"]);
@@ -144,7 +157,7 @@ public class CliTests
         });
     }
 
-    private async Task<(int Code, string Output)> RunAsync(string[] args)
+    private async Task<(int Code, string Output)> RunAsync(string[] args, bool network = false)
     {
         var writer = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -155,7 +168,7 @@ public class CliTests
             Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 200;
-        var code = await CliProgram.RunAsync(args, console, _handler);
+        var code = await CliProgram.RunAsync(args, console, network ? null : _handler);
         return (code, writer.ToString());
     }
 }
