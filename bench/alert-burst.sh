@@ -56,6 +56,8 @@ run() {
 run warmup > /dev/null
 run benign
 run risky
+# Repeat counts reach the store at the silo's next repeat flush (Ott:Alerts:RepeatFlushInterval, 1 s).
+sleep 2
 alerts=$(curl -fs -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/alerts?limit=1000")
 python3 - "$alerts" <<'PY'
 import json, sys

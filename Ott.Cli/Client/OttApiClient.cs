@@ -98,6 +98,7 @@ public sealed class OttApiClient(HttpClient http)
                 }
 
                 retries++;
+                // The server's Retry-After (or a doubling backoff): the retry itself is the probe.
                 await Task.Delay(RetryDelay(response, attempt), cancellationToken);
             }
 
@@ -175,6 +176,7 @@ public sealed class OttApiClient(HttpClient http)
                 throw new CliException($"Cannot reach the API at {Http.BaseAddress}: {e.Message}", e);
             }
 
+            // The server's Retry-After (or a doubling backoff): the retry itself is the probe.
             await Task.Delay(RetryDelay(response, attempt), cancellationToken);
             response?.Dispose();
         }

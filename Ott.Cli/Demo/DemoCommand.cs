@@ -300,6 +300,7 @@ public sealed class DemoCommand(IAnsiConsole console, HttpMessageHandler? handle
                 return body;
             }
 
+            // Poll interval; 40 polls (10 s) is the deadline.
             await Task.Delay(250, run.Cancel);
         }
     }

@@ -81,6 +81,7 @@ public static class Generator
                     var due = TimeSpan.FromSeconds(before / options.Rate) - clock.Elapsed;
                     if (due > TimeSpan.Zero)
                     {
+                        // --rate: this batch's slot in the schedule (start + events before it / rate).
                         await Task.Delay(due, token);
                     }
                 }

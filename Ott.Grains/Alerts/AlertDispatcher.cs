@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
@@ -23,6 +24,7 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly Counter<long> _raised;
     private readonly Counter<long> _deliveries;
     private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset LastSeenAt)> _repeats = new(StringComparer.Ordinal);
     private int _queued;
 
     public AlertDispatcher(IAlertStore store, IOptions<AlertOptions> options, TimeProvider time, IMeterFactory meters,
@@ -72,11 +74,63 @@ public sealed partial class AlertDispatcher : BackgroundService
         return true;
     }
 
-    /// <summary>Counts a repeat of an open alert (same user and top factor inside the dedupe window).</summary>
-    public ValueTask RepeatAsync(string alertId, int count, DateTimeOffset at) => _store.RepeatAsync(alertId, count, at);
+    /// <summary>
+    /// Counts a repeat of an open alert (same user and top factor inside the dedupe window). Merged in memory and
+    /// written by <see cref="FlushRepeatsAsync"/> every <see cref="AlertOptions.RepeatFlushInterval"/> and at stop, so a
+    /// burst of repeats costs one store write per alert, not one per event on the user grain's path.
+    /// </summary>
+    public ValueTask RepeatAsync(string alertId, int count, DateTimeOffset at)
+    {
+        MergeRepeat(alertId, count, at);
+        return ValueTask.CompletedTask;
+    }
+
+    private void MergeRepeat(string alertId, int count, DateTimeOffset at) =>
+        _repeats.AddOrUpdate(alertId, (count, at), (_, seen) => (Math.Max(seen.Count, count), seen.LastSeenAt > at ? seen.LastSeenAt : at));
+
+    /// <summary>Writes the gathered repeat counts (the store keeps the highest count and the latest time).</summary>
+    public async Task FlushRepeatsAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var alertId in _repeats.Keys)
+        {
+            if (!_repeats.TryRemove(alertId, out var repeat))
+            {
+                continue;
+            }
+
+            try
+            {
+                await _store.RepeatAsync(alertId, repeat.Count, repeat.LastSeenAt, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Kept for the next flush (merged with any newer repeat): the count is not lost while the store is down.
+                MergeRepeat(alertId, repeat.Count, repeat.LastSeenAt);
+                LogRepeatFlushFailed(_logger, alertId, ex.Message);
+                return;
+            }
+        }
+    }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.DeliveryWorkers).Select(_ => WorkAsync(stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, _options.DeliveryWorkers).Select(_ => WorkAsync(stoppingToken)).Append(FlushRepeatsLoopAsync(stoppingToken)));
+
+    private async Task FlushRepeatsLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.RepeatFlushInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushRepeatsAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await FlushRepeatsAsync(CancellationToken.None);
+    }
 
     public override void Dispose()
     {
@@ -163,6 +217,9 @@ public sealed partial class AlertDispatcher : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert delivery on {Channel} failed (attempt {Attempt}, final {Final}): {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, string channel, int attempt, bool final, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing the repeat count of alert {AlertId} failed, kept for the next flush: {Reason}")]
+    private static partial void LogRepeatFlushFailed(ILogger logger, string alertId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Alert delivery queue is full; a delivery on {Channel} was marked failed")]
     private static partial void LogQueueFull(ILogger logger, string channel);

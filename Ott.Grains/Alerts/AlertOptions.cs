@@ -50,6 +50,13 @@ public sealed class AlertOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often a silo writes the repeat counts it gathered: repeats of an open alert are merged in memory (highest
+    /// count, latest time) and written once per alert per interval, not once per event.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan RepeatFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Alerts kept for reads (oldest evicted first) in the embedded store.</summary>
     [Range(100, 10_000_000)] public int StoreCapacity { get; set; } = 100_000;
 }

@@ -54,6 +54,7 @@ public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime 
             }
 
             LogRetry(logger, context.InterfaceName, context.MethodName, attempt, failure.GetType().Name, delay.TotalMilliseconds);
+            // Backoff between attempts while the membership declares the dead silo (nothing to poll: the next attempt is the probe).
             await Task.Delay(delay);
             delay = TimeSpan.FromMilliseconds(Math.Min(2_000, delay.TotalMilliseconds * 2));
         }

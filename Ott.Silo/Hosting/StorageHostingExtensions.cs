@@ -98,6 +98,7 @@ public sealed partial class SchemaInitializer(SqlDatabase db, ILogger<SchemaInit
             catch (Exception ex) when (SqlErrors.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
             {
                 LogWaiting(logger, db.Engine, attempt, ex.Message, delay.TotalSeconds);
+                // Backoff before the next attempt to reach a database that is still starting (the attempt is the probe).
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromSeconds(Math.Min(10, delay.TotalSeconds * 2));
             }

@@ -25,7 +25,9 @@ public class AlertApiTests
         await Client.PostBatchAsync(Risky(user), Risky(user), Risky(user));
         await Client.DrainAsync();
 
-        var alerts = await (await Client.GetAsync($"/api/v1/alerts?user_id={user}")).JsonAsync();
+        // Repeat counts are written by the silo about once a second (Ott:Alerts:RepeatFlushInterval).
+        var alerts = await Eventually.WaitAsync(async () => await (await Client.GetAsync($"/api/v1/alerts?user_id={user}")).JsonAsync(),
+            list => list.GetArrayLength() == 1 && list[0].GetProperty("count").GetInt32() == 3, "the alert's repeats are written");
         var alert = alerts.EnumerateArray().Single();
         var id = alert.GetProperty("id").GetString();
         var ack = await (await Client.PostAsync($"/api/v1/alerts/{id}/ack", null)).JsonAsync();

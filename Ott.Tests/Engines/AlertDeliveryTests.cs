@@ -139,12 +139,16 @@ public class AlertDeliveryTests
         var first = await dispatcher.RaiseAsync(Sample("alert-5", "log"));
         var again = await dispatcher.RaiseAsync(Sample("alert-5", "log"));
         await dispatcher.RepeatAsync("alert-5", 3, T0.AddMinutes(4));
+        await dispatcher.RepeatAsync("alert-5", 2, T0.AddMinutes(3));
+        var beforeFlush = (await store.GetAsync("alert-5"))!.Count;
+        await dispatcher.FlushRepeatsAsync();
 
         var alert = await store.GetAsync("alert-5");
         Assert.Multiple(() =>
         {
             Assert.That((first, again), Is.EqualTo((true, false)));
-            Assert.That(alert!.Count, Is.EqualTo(3));
+            Assert.That(beforeFlush, Is.EqualTo(1), "repeats are gathered, not written per event");
+            Assert.That(alert!.Count, Is.EqualTo(3), "the highest count of the merged repeats");
             Assert.That(alert.LastSeenAt, Is.EqualTo(T0.AddMinutes(4)));
         });
     }

@@ -65,6 +65,7 @@ public sealed class LoadGenerator(HttpClient client, string prefix, int users = 
                 }
 
                 Interlocked.Increment(ref _retries);
+                // A client's pause before re-sending the same batch; the retry budget above is the deadline.
                 await Task.Delay(250, CancellationToken.None);
             }
 

@@ -16,8 +16,12 @@ namespace Ott.Tests.Integration;
 [Category("Process")]
 public class SiloFailureTests
 {
+    // How long the load runs around the kill or the join: the scenario's length, not a wait for a condition (every
+    // condition afterwards is awaited with a deadline: WaitForNoPendingAsync).
     private static readonly TimeSpan LoadBeforeKill = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan LoadAfterKill = TimeSpan.FromSeconds(12);
+    private static readonly TimeSpan LoadBeforeJoin = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LoadAfterJoin = TimeSpan.FromSeconds(10);
 
     /// <summary>Fast enough replay that the test sees recovery in seconds; production keeps 30 s.</summary>
     private static readonly Dictionary<string, string> Settings = new()
@@ -92,9 +96,9 @@ public class SiloFailureTests
 
         using var stop = new CancellationTokenSource();
         var running = load.RunAsync(TimeSpan.FromSeconds(60), stop.Token);
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(LoadBeforeJoin);
         var third = await cluster.StartSiloAsync();
-        await Task.Delay(TimeSpan.FromSeconds(10));
+        await Task.Delay(LoadAfterJoin);
         await stop.CancelAsync();
         await running;
         await WaitForNoPendingAsync(schema.ConnectionString, TimeSpan.FromSeconds(60), cluster);
