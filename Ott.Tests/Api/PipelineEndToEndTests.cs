@@ -18,6 +18,7 @@ public class PipelineEndToEndTests
             j["region"] = "DE";
             j["is_eu"] = true;
             j["has_consent"] = false;
+            j["timestamp"] = LastBerlinNoon().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
         });
 
         var accepted = await Client.PostEventAsync(json);
@@ -32,10 +33,16 @@ public class PipelineEndToEndTests
                 .ToDictionary(f => f.GetProperty("code").GetString()!, f => f.GetProperty("points").GetDouble());
             Assert.That(factors, Is.EqualTo(new Dictionary<string, double> { ["auth_or_playback_error"] = 3.0, ["eu_no_consent"] = 5.0 }));
             Assert.That(assessment.GetProperty("risk_score").GetDouble(), Is.EqualTo(8.0));
-            Assert.That(assessment.GetProperty("risk_level").GetString(), Is.EqualTo("high"));
             Assert.That(assessment.GetProperty("segment").GetString(), Is.EqualTo("new_user"));
-            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.EqualTo(assessment.GetProperty("threshold_parts").GetProperty("value").GetDouble()));
-            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.LessThanOrEqualTo(7.0), "new_user: 7, stricter at night");
+            var parts = assessment.GetProperty("threshold_parts");
+            var regionAdjustment = parts.GetProperty("region_adjustment").GetDouble();
+            Assert.That(parts.GetProperty("time_adjustment").GetDouble(), Is.EqualTo(0.0), "local noon in Berlin is not night");
+            Assert.That(regionAdjustment, Is.AnyOf(0.0, 0.10, 0.20), "DE's 7-day violation rate is shared with the other tests in this host");
+            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.EqualTo(parts.GetProperty("value").GetDouble()));
+            Assert.That(assessment.GetProperty("threshold").GetDouble(), Is.EqualTo(Math.Round(7.0 * (1 - regionAdjustment), 4)), "new_user: 7");
+            // Band 3: high is [T, T+3). T is 7, 6.3 or 5.6 by day, so 8 is high whatever DE's rate; at night (T down to
+            // 4.55) it could be critical, which is why the event is pinned to Berlin's noon.
+            Assert.That(assessment.GetProperty("risk_level").GetString(), Is.EqualTo("high"));
             Assert.That(assessment.GetProperty("action").GetString(), Is.EqualTo("review"));
             Assert.That(assessment.GetProperty("event_type").GetString(), Is.EqualTo("error"));
             var compliance = assessment.GetProperty("compliance");
@@ -46,6 +53,15 @@ public class PipelineEndToEndTests
             Assert.That(assessment.GetProperty("violation").GetProperty("source").GetString(), Is.EqualTo("baseline"));
             Assert.That(assessment.GetProperty("factors")[1].GetProperty("detail").GetString(), Does.Contain("without consent"));
         });
+    }
+
+    /// <summary>The latest 12:00 Berlin time that is at least an hour ago, so the adaptive threshold has no night adjustment.</summary>
+    private static DateTimeOffset LastBerlinNoon()
+    {
+        var berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddHours(-1), berlin);
+        var noon = new DateTimeOffset(now.Year, now.Month, now.Day, 12, 0, 0, now.Offset);
+        return (noon > now ? noon.AddDays(-1) : noon).ToUniversalTime();
     }
 
     [Test]
