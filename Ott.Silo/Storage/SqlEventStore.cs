@@ -229,8 +229,9 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
     /// <c>INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING ...</c> of every row, in the caller's transaction; returns
     /// what the inserted rows returned. PostgreSQL gets one multi-row statement (one round trip). SQLite gets one prepared
     /// one-row statement run per row (no round trips to save in-process): a statement of 1,000 rows x 8 named parameters
-    /// is bound with a search per parameter, which made a group commit of 1,000 assessments take ~300 ms. Measured on the
-    /// 2-core machine: 3,175 assessments/s and 5,386 events/s as multi-row statements, 28,969 and 42,171 per row.
+    /// is bound with a search per parameter, which made a group commit of 1,000 assessments take ~300 ms
+    /// (<c>bench/Ott.Benchmarks -- sqlite-store</c>: 2,993 assessments/s as multi-row statements, 26,611 per row;
+    /// docs/performance.md).
     /// </summary>
     private async Task<List<T>> InsertAsync<TRow, T>(DbConnection connection, DbTransaction transaction, InsertStatement insert,
         IReadOnlyList<TRow> rows, Func<TRow, object?[]> values, Func<DbDataReader, T> read, CancellationToken cancellationToken)
