@@ -148,6 +148,7 @@ public sealed partial class ModelGrain(
                 samples[i] = State.Reservoir.GetRange(i * width, width).ToArray();
             }
 
+            TrainingData.InCanonicalOrder(samples);
             var version = (State.AnomalyVersion ?? 0) + 1;
             var watch = Stopwatch.StartNew();
             var ensemble = await Task.Run(() => AnomalyEnsemble.Train(samples, o.Ensemble, o.Seed, version, time));

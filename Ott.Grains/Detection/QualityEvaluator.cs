@@ -3,9 +3,10 @@ using Ott.Grains.Interfaces;
 namespace Ott.Grains.Detection;
 
 /// <summary>
-/// Measures the detectors on a held-out split of the labelled examples (RISK.md section 6): a seeded shuffle keeps
-/// <see cref="DetectionOptions.TestShare"/> apart; the violation model is trained on the rest and, like the baseline
-/// (likelihood &gt; 0.7) and the anomaly ensemble (its own anomaly rule), measured on the held-out part only.
+/// Measures the detectors on a held-out split of the labelled examples (RISK.md section 6): a seeded shuffle of the
+/// examples in event-id order (<see cref="TrainingData"/>) keeps <see cref="DetectionOptions.TestShare"/> apart; the
+/// violation model is trained on the rest and, like the baseline (likelihood &gt; 0.7) and the anomaly ensemble (its
+/// own anomaly rule), measured on the held-out part only.
 /// </summary>
 public static class QualityEvaluator
 {
@@ -14,6 +15,8 @@ public static class QualityEvaluator
     public static (QualityReport Report, ViolationModel? Model) Evaluate(
         IReadOnlyList<LabelledExample> examples, AnomalyEnsemble? ensemble, DetectionOptions o, int violationVersion, DateTimeOffset now)
     {
+        // The split and the training depend on which examples there are, not on the order they arrived in.
+        examples = TrainingData.InCanonicalOrder(examples);
         var order = Enumerable.Range(0, examples.Count).ToArray();
         new Random(o.Seed).Shuffle(order);
         var testCount = (int)Math.Round(examples.Count * o.TestShare);

@@ -165,6 +165,47 @@ public class ModelLifecycleTests
     }
 
     [Test]
+    public void Quality_DependsOnWhichExamples_NotOnTheOrderTheyArrived()
+    {
+        var (features, labels) = Separable(400, 11);
+        var examples = features.Select((f, i) => new LabelledExample($"e{i}", f, labels[i], "test")).ToList();
+        var arrived = examples.ToList();
+        new Random(3).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(arrived));
+
+        var (report, model) = QualityEvaluator.Evaluate(examples, null, Options, 1, T0);
+        var (again, modelAgain) = QualityEvaluator.Evaluate(arrived, null, Options, 1, T0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(again.Detectors, Is.EqualTo(report.Detectors), "same held-out split, same figures");
+            Assert.That(features.Select(f => modelAgain!.Predict(f)), Is.EqualTo(features.Select(f => model!.Predict(f))), "same trained model");
+        });
+    }
+
+    [Test]
+    public void TrainingRows_InCanonicalOrder_GiveTheSameEnsembleWhateverTheArrivalOrder()
+    {
+        var random = new Random(8);
+        var rows = Enumerable.Range(0, 600).Select(i => Enumerable.Range(0, 14).Select(_ => random.NextDouble() + (i % 50 == 0 ? 3 : 0)).ToArray()).ToArray();
+        var arrived = rows.ToArray();
+        new Random(4).Shuffle(arrived);
+
+        var plain = AnomalyEnsemble.Train(rows, new EnsembleOptions(), seed: 9);
+        var plainArrived = AnomalyEnsemble.Train(arrived, new EnsembleOptions(), seed: 9);
+        var canonical = AnomalyEnsemble.Train(TrainingData.InCanonicalOrder(rows), new EnsembleOptions(), seed: 9);
+        var canonicalArrived = AnomalyEnsemble.Train(TrainingData.InCanonicalOrder(arrived), new EnsembleOptions(), seed: 9);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows.Select(r => plainArrived.Score(r).Ensemble), Is.Not.EqualTo(rows.Select(r => plain.Score(r).Ensemble)),
+                "the detectors draw their subsamples by position, so order alone changes a model trained as the rows came");
+            Assert.That(rows.Select(r => canonicalArrived.Score(r).Ensemble), Is.EqualTo(rows.Select(r => canonical.Score(r).Ensemble)));
+            Assert.That(canonicalArrived.Threshold, Is.EqualTo(canonical.Threshold));
+            Assert.That(TrainingData.InCanonicalOrder(arrived).Select(r => r[0]).Take(3), Is.Ordered, "lexicographic by feature");
+        });
+    }
+
+    [Test]
     public void Quality_WithoutEnoughOfEachClass_TrainsNoModel()
     {
         var examples = Enumerable.Range(0, 300).Select(i => new LabelledExample($"e{i}", new double[20], i < 5, "test")).ToList();
