@@ -23,8 +23,14 @@ public enum IngestStatus : byte
 [Alias("ott.ingest")]
 public interface IIngestGrain : IGrainWithIntegerKey
 {
-    /// <summary>Offers a batch of validated events; the result has one status per event, in order.</summary>
+    /// <summary>
+    /// Offers a batch of validated events; the result has one status per event, in order. Answered in well under a
+    /// second, so a call that has not answered in 10 s was most likely taken by a silo that died with it (its answer
+    /// never comes, and Orleans' default would wait 30 s): it times out and the caller's retry filter sends it again,
+    /// which is safe because events are deduplicated by event_id.
+    /// </summary>
     [Alias("ingest")]
+    [ResponseTimeout("00:00:10")]
     Task<IngestStatus[]> IngestAsync(IReadOnlyList<OttEvent> events);
 }
 

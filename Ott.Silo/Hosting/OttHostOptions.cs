@@ -69,6 +69,34 @@ public sealed class StreamSettings
 }
 
 /// <summary>
+/// How fast the cluster declares a silo dead (section <c>Ott:Membership</c>). Each value left empty keeps Orleans'
+/// default (probe timeout 5 s, 3 missed probes, 2 votes). Until the death is declared, calls to the dead silo's
+/// grains fail and the API retries them (docs/operations.md), so lower values shorten that window; too low and a
+/// silo paused by a long GC or a busy host is declared dead and stops, which costs far more. Tune with
+/// <c>bench/silo-kill.sh</c> on the production hosts.
+/// </summary>
+public sealed class MembershipSettings
+{
+    /// <summary>How long a silo waits for a probe's answer before counting it missed (also the probe period).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
+    public TimeSpan? ProbeTimeout { get; set; }
+
+    /// <summary>Missed probes in a row after which a silo votes the other dead.</summary>
+    [Range(1, 10)] public int? NumMissedProbesLimit { get; set; }
+
+    /// <summary>Votes needed to declare a silo dead (capped by Orleans at the number of other active silos).</summary>
+    [Range(1, 10)] public int? NumVotesForDeathDeclaration { get; set; }
+
+    /// <summary>Applies the values that are set to Orleans' membership options.</summary>
+    public void ApplyTo(Orleans.Configuration.ClusterMembershipOptions options)
+    {
+        options.ProbeTimeout = ProbeTimeout ?? options.ProbeTimeout;
+        options.NumMissedProbesLimit = NumMissedProbesLimit ?? options.NumMissedProbesLimit;
+        options.NumVotesForDeathDeclaration = NumVotesForDeathDeclaration ?? options.NumVotesForDeathDeclaration;
+    }
+}
+
+/// <summary>
 /// The process's hosting configuration (section <c>Ott</c>): profile, cluster identity, ports and providers.
 /// Read and validated before the host is built, so a bad value stops start-up with every problem listed.
 /// </summary>
@@ -109,6 +137,9 @@ public sealed class OttHostOptions
 
     public StreamSettings Streams { get; set; } = new();
 
+    /// <summary>Failure detection timings (Orleans' defaults unless set).</summary>
+    public MembershipSettings Membership { get; set; } = new();
+
     /// <summary>
     /// The Orleans Dashboard (<c>Ott:OrleansDashboard:Enabled</c>): its grain-call profiler runs on every silo and the
     /// API serves it at <c>/dashboard/</c> to admins. Default: on in the Embedded profile, off in Production (every
@@ -144,6 +175,7 @@ public sealed class OttHostOptions
         var problems = new List<string>();
         Collect(options, Section, problems);
         Collect(options.Streams, $"{Section}:Streams", problems);
+        Collect(options.Membership, $"{Section}:Membership", problems);
 
         if (options.SiloPort == options.GatewayPort)
         {

@@ -46,6 +46,7 @@ public static class SiloHostingExtensions
                     break;
             }
 
+            silo.Configure<ClusterMembershipOptions>(host.Membership.ApplyTo);
             silo.AddOttGrainStorage(host);
             silo.AddOttProviders(host);
             silo.AddOutgoingGrainCallFilter<SiloUnavailableRetryFilter>();

@@ -60,10 +60,14 @@ public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime 
         }
     }
 
-    /// <summary>The failures of a silo that is gone or unreachable (as opposed to an error the grain raised).</summary>
+    /// <summary>
+    /// The failures of a silo that is gone or unreachable (as opposed to an error the grain raised). A response timeout
+    /// counts: a request the silo received before it died is never answered, and the caller only learns it by the
+    /// timeout (the ingest call's is 10 s, <see cref="Ott.Grains.Interfaces.IIngestGrain"/>).
+    /// </summary>
     public static bool IsSiloUnavailable(Exception exception) => exception switch
     {
-        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException => true,
+        SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException => true,
         OrleansException { Message: var m } when m.Contains("not stable", StringComparison.OrdinalIgnoreCase) => true,
         AggregateException { InnerExceptions: [var inner] } => IsSiloUnavailable(inner),
         _ => false,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Ott.Silo.Hosting;
 
 namespace Ott.Tests.Hosting;
@@ -68,6 +69,42 @@ public class ConfigurationTests
             ("Ott:ClusterId", "has spaces"), ("Ott:SiloPort", "70000"), ("Ott:Streams:Queues", "0"))));
         Assert.That(error!.Problems, Has.Count.EqualTo(3));
         Assert.That(error.Message, Does.Contain("ClusterId").And.Contain("SiloPort").And.Contain("Queues"));
+    }
+
+    [Test]
+    public void Membership_KeepsOrleansDefaults_UnlessSet()
+    {
+        var defaults = new Orleans.Configuration.ClusterMembershipOptions();
+        var untouched = new Orleans.Configuration.ClusterMembershipOptions();
+        OttHostOptions.Load(Config()).Membership.ApplyTo(untouched);
+        var tuned = new Orleans.Configuration.ClusterMembershipOptions();
+        OttHostOptions.Load(Config(("Ott:Membership:ProbeTimeout", "00:00:02"), ("Ott:Membership:NumMissedProbesLimit", "2"))).Membership.ApplyTo(tuned);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((untouched.ProbeTimeout, untouched.NumMissedProbesLimit, untouched.NumVotesForDeathDeclaration),
+                Is.EqualTo((defaults.ProbeTimeout, defaults.NumMissedProbesLimit, defaults.NumVotesForDeathDeclaration)));
+            Assert.That((tuned.ProbeTimeout, tuned.NumMissedProbesLimit), Is.EqualTo((TimeSpan.FromSeconds(2), 2)));
+            Assert.That(tuned.NumVotesForDeathDeclaration, Is.EqualTo(defaults.NumVotesForDeathDeclaration), "not set, not changed");
+        });
+    }
+
+    [Test]
+    public void Membership_OutOfRange_IsRefused()
+    {
+        var error = Assert.Throws<OttConfigurationException>(() => OttHostOptions.Load(Config(
+            ("Ott:Membership:ProbeTimeout", "00:00:00.100"), ("Ott:Membership:NumMissedProbesLimit", "0"))));
+        Assert.That(error!.Problems, Has.Count.EqualTo(2));
+        Assert.That(error.Message, Does.Contain("Ott:Membership").And.Contain("ProbeTimeout").And.Contain("NumMissedProbesLimit"));
+    }
+
+    [Test]
+    public async Task Membership_ReachesTheSilo()
+    {
+        await using var factory = new Ott.Tests.Api.ApiFactory(new Dictionary<string, string?> { ["Ott:Membership:ProbeTimeout"] = "00:00:03" });
+        _ = factory.CreateClient();
+        var applied = factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Orleans.Configuration.ClusterMembershipOptions>>().Value;
+        Assert.That(applied.ProbeTimeout, Is.EqualTo(TimeSpan.FromSeconds(3)));
     }
 
     [Test]

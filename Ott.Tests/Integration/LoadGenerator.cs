@@ -19,6 +19,7 @@ public sealed class LoadGenerator(HttpClient client, string prefix, int users = 
     private long _sequence;
     private long _retries;
     private long _batches;
+    private readonly ConcurrentQueue<long> _acknowledgedAt = new();
 
     public IReadOnlyCollection<string> Acknowledged => _acknowledged.Keys.ToList();
 
@@ -27,6 +28,19 @@ public sealed class LoadGenerator(HttpClient client, string prefix, int users = 
     public long Retries => Interlocked.Read(ref _retries);
 
     public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>
+    /// The longest time in [<paramref name="from"/>, <paramref name="to"/>] (Stopwatch timestamps) in which no batch was
+    /// acknowledged, counted from <paramref name="from"/> (e.g. a silo kill) and up to <paramref name="to"/>.
+    /// </summary>
+    public TimeSpan LongestGapWithoutAcknowledgement(long from, long to)
+    {
+        var times = _acknowledgedAt.Where(t => t > from && t <= to).Order().Prepend(from).Append(to).ToList();
+        return TimeSpan.FromTicks(times.Zip(times.Skip(1), (a, b) => Stopwatch.GetElapsedTime(a, b).Ticks).Max());
+    }
+
+    /// <summary>Events acknowledged after <paramref name="from"/> (a Stopwatch timestamp).</summary>
+    public int AcknowledgedAfter(long from) => _acknowledgedAt.Count(t => t > from) * batchSize;
 
     /// <summary>Failed attempts seen, by kind (status code or exception type), for the report.</summary>
     public ConcurrentDictionary<string, int> Failures { get; } = new(StringComparer.Ordinal);
@@ -54,6 +68,7 @@ public sealed class LoadGenerator(HttpClient client, string prefix, int users = 
                         var body = await response.JsonAsync();
                         Assert.That(body.GetProperty("rejected").GetArrayLength(), Is.Zero, "the generator sends valid events only");
                         acknowledged = true;
+                        _acknowledgedAt.Enqueue(Stopwatch.GetTimestamp());
                         break;
                     }
 

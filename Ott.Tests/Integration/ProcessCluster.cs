@@ -88,7 +88,9 @@ public sealed class ProcessCluster : IAsyncDisposable
             await node.StopAsync();
         }
 
-        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed)
+        // OTT_KEEP_CLUSTER_LOGS=1 keeps them after a passing test too (to study a run).
+        if (TestContext.CurrentContext.Result.Outcome.Status != NUnit.Framework.Interfaces.TestStatus.Failed &&
+            Environment.GetEnvironmentVariable("OTT_KEEP_CLUSTER_LOGS") != "1")
         {
             Directory.Delete(_logs, recursive: true);
         }

@@ -23,13 +23,20 @@ public class SiloFailureTests
     private static readonly TimeSpan LoadBeforeJoin = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LoadAfterJoin = TimeSpan.FromSeconds(10);
 
-    /// <summary>Fast enough replay that the test sees recovery in seconds; production keeps 30 s.</summary>
-    private static readonly Dictionary<string, string> Settings = new()
+    /// <summary>
+    /// Fast enough replay that the test sees recovery in seconds; production keeps 30 s. <c>OTT_KILL_SETTINGS</c> adds
+    /// settings to every process ("Ott__Membership__ProbeTimeout=00:00:02;..."), to measure other membership timings
+    /// with bench/silo-kill.sh.
+    /// </summary>
+    private static readonly Dictionary<string, string> Settings = new Dictionary<string, string>
     {
         ["Ott__Replay__GracePeriod"] = "00:00:05",
         ["Ott__Replay__Interval"] = "00:00:01",
         ["Ott__Aggregation__FlushInterval"] = "00:00:01",
-    };
+    }.Concat((Environment.GetEnvironmentVariable("OTT_KILL_SETTINGS") ?? "")
+        .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(s => s.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p.Length > 1 ? p[1] : "")))
+    .ToDictionary();
 
     public static IEnumerable<int> Trials() =>
         Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("OTT_KILL_TRIALS"), out var n) && n > 0 ? n : 3);
@@ -50,6 +57,7 @@ public class SiloFailureTests
         victim.Kill();
         var killedAt = Stopwatch.GetTimestamp();
         await Task.Delay(LoadAfterKill);
+        var loadStopped = Stopwatch.GetTimestamp();
         await stop.CancelAsync();
         await running;
 
@@ -65,8 +73,9 @@ public class SiloFailureTests
 
         var report = string.Join('\t', trial, acknowledged.Count, load.Unacknowledged.Count, logged.Count, assessed.Count, counted, lost,
             counted - assessed.Count, notAcknowledgedButLogged, load.Retries, Math.Round(recovered.TotalSeconds, 1),
-            string.Join(',', load.Failures.Select(f => $"{f.Key}:{f.Value}")));
-        await TestContext.Out.WriteLineAsync("trial\tacked\tunacked\tlogged\tassessed\tcounted\tlost\tdoubled\tlogged-unacked\tretries\trecovery_s\tfailures");
+            string.Join(',', load.Failures.Select(f => $"{f.Key}:{f.Value}")) is { Length: > 0 } failures ? failures : "-",
+            load.AcknowledgedAfter(killedAt), Math.Round(load.LongestGapWithoutAcknowledgement(killedAt, loadStopped).TotalSeconds, 1));
+        await TestContext.Out.WriteLineAsync("trial\tacked\tunacked\tlogged\tassessed\tcounted\tlost\tdoubled\tlogged-unacked\tretries\trecovery_s\tfailures\tacked_after_kill\tstall_s");
         await TestContext.Out.WriteLineAsync(report);
         if (Environment.GetEnvironmentVariable("OTT_KILL_REPORT") is { Length: > 0 } file)
         {
