@@ -77,7 +77,10 @@ public sealed class StreamSettings
 /// </summary>
 public sealed class MembershipSettings
 {
-    /// <summary>How long a silo waits for a probe's answer before counting it missed (also the probe period).</summary>
+    /// <summary>
+    /// The initial probe timeout (Orleans: 5 s). Orleans 10 adapts each monitored silo's effective timeout and probe
+    /// period to its observed response times, between half and four times this value.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
     public TimeSpan? ProbeTimeout { get; set; }
 
