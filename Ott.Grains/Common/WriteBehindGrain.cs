@@ -75,8 +75,15 @@ public abstract class WriteBehindGrain<TState>(IPersistentState<TState> state, I
         _unsaved = 0;
     }
 
+    /// <summary>
+    /// Runs before every state write, which happens only if it succeeds: a grain that keeps part of its state in an
+    /// append-only store (the network grain's links) appends the unsaved part here, so its state write stays small.
+    /// </summary>
+    protected virtual Task BeforeWriteAsync() => Task.CompletedTask;
+
     private async Task WriteAsync()
     {
+        await BeforeWriteAsync();
         await state.WriteStateAsync();
         _unsaved = 0;
     }

@@ -53,6 +53,7 @@ public static class OttGrainsServiceCollectionExtensions
             sp.GetRequiredService<IOptions<EventLogOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
         services.TryAddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
+        services.TryAddSingleton<INetworkLinkLog, InMemoryNetworkLinkLog>();
 
         services.AddValidatedOptions<SegmentOptions>(configuration, SegmentOptions.Section);
         services.AddValidatedOptions<ThresholdOptions>(configuration, ThresholdOptions.Section);

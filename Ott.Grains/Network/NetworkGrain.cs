@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
+using Ott.Grains.Logs;
 
 namespace Ott.Grains.Network;
 
@@ -15,10 +16,17 @@ public struct StoredLink
     [Id(3)] public long AtTicks { get; set; }
 }
 
-/// <summary>Persisted graph: the links in arrival order and the flagged users (the graph is rebuilt from them).</summary>
+/// <summary>
+/// Persisted graph besides its links (which are in the <see cref="INetworkLinkLog"/>): the flagged users and the
+/// version. The graph is rebuilt from the log and this state on activation.
+/// </summary>
 [GenerateSerializer, Alias("ott.network-state")]
 public sealed class NetworkState
 {
+    /// <summary>
+    /// Only in state written before the link log existed, which kept every link here and rewrote them all on each
+    /// write; the grain moves them to the log when it activates, after which this list stays empty.
+    /// </summary>
     [Id(0)] public List<StoredLink> Links { get; set; } = [];
     [Id(1)] public HashSet<string> Flagged { get; set; } = new(StringComparer.Ordinal);
     [Id(2)] public long Version { get; set; }
@@ -28,7 +36,10 @@ public sealed class NetworkState
 /// The singleton (key 0) network grain: a thin shell over <see cref="RingGraph"/>. Links arrive in batches from the
 /// silo aggregators (only identifiers new to a user), so its load is the rate of new links, not of events
 /// (docs/scaling.md gives the measured capacity and how to partition past one grain). A newly formed ring raises a
-/// <c>fraud_ring</c> alert. State (the links) is written behind; the graph is rebuilt from it on activation.
+/// <c>fraud_ring</c> alert. New links are appended to the <see cref="INetworkLinkLog"/> and the small rest of the state
+/// (flags, version) written with them, behind (every <see cref="WriteBehindOptions.MaxUnsavedChanges"/> changes or
+/// <see cref="WriteBehindOptions.MaxUnsavedAge"/>): a write costs the new links, not the whole graph. The graph is
+/// rebuilt from the log and the state on activation.
 /// </summary>
 public sealed class NetworkGrain(
     [PersistentState("network", StorageNames.Grains)] IPersistentState<NetworkState> state,
@@ -36,16 +47,32 @@ public sealed class NetworkGrain(
     IOptions<RingGraphOptions> graphOptions,
     AlertDispatcher alerts,
     IOptions<AlertOptions> alertOptions,
+    INetworkLinkLog linkLog,
     TimeProvider time) : WriteBehindGrain<NetworkState>(state, writeBehind), INetworkGrain
 {
     private RingGraph _graph = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Links new to the graph and not yet in the log; appended by the next write.</summary>
+    private readonly List<NetworkLink> _unsavedLinks = [];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _graph = new RingGraph(graphOptions.Value);
-        foreach (var link in State.Links)
+        if (State.Links.Count > 0)
         {
-            _graph.AddLink(link.UserId, Map(link.Kind), link.Value, new DateTimeOffset(link.AtTicks, TimeSpan.Zero));
+            // State from before the link log: its links go to the log with the next write, and leave the state.
+            _unsavedLinks.AddRange(State.Links.Select(l => new NetworkLink(l.UserId, l.Kind, l.Value, new DateTimeOffset(l.AtTicks, TimeSpan.Zero))));
+            State.Links = [];
+        }
+
+        await foreach (var link in linkLog.ReadAllAsync(cancellationToken))
+        {
+            _graph.AddLink(link.UserId, Map(link.Kind), link.Value, link.At);
+        }
+
+        foreach (var link in _unsavedLinks)
+        {
+            _graph.AddLink(link.UserId, Map(link.Kind), link.Value, link.At);
         }
 
         foreach (var user in State.Flagged)
@@ -53,7 +80,20 @@ public sealed class NetworkGrain(
             _graph.Flag(user);
         }
 
-        return base.OnActivateAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
+        if (_unsavedLinks.Count > 0)
+        {
+            await ChangedAsync(_unsavedLinks.Count);
+        }
+    }
+
+    protected override async Task BeforeWriteAsync()
+    {
+        if (_unsavedLinks.Count > 0)
+        {
+            await linkLog.AppendAsync(_unsavedLinks);
+            _unsavedLinks.Clear();
+        }
     }
 
     public async Task AddAsync(IReadOnlyList<NetworkLink> links, IReadOnlyList<string> flaggedUsers)
@@ -66,7 +106,7 @@ public sealed class NetworkGrain(
             if (update.Changed)
             {
                 changed++;
-                State.Links.Add(new StoredLink { UserId = link.UserId, Kind = link.Kind, Value = link.Value, AtTicks = link.At.UtcTicks });
+                _unsavedLinks.Add(link);
             }
 
             formed.AddRange(update.RingChanges.Where(c => c.Kind == RingChangeKind.Formed));
@@ -98,7 +138,9 @@ public sealed class NetworkGrain(
 
     public async Task RemoveUserAsync(string userId)
     {
-        if (State.Links.RemoveAll(l => l.UserId == userId) == 0 && !State.Flagged.Remove(userId))
+        var unsaved = _unsavedLinks.RemoveAll(l => string.Equals(l.UserId, userId, StringComparison.Ordinal));
+        var stored = await linkLog.RemoveUserAsync(userId);
+        if (unsaved + stored == 0 && !State.Flagged.Remove(userId))
         {
             return;
         }
@@ -144,7 +186,7 @@ public sealed class NetworkGrain(
 
     private async Task RaiseRingAlertAsync(RingChange change)
     {
-        if (_graph.Rings().FirstOrDefault(r => r.Id == change.RingId) is not { } ring)
+        if (_graph.Ring(change.RingId) is not { } ring)
         {
             return;
         }

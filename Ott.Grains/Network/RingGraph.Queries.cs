@@ -23,6 +23,14 @@ public sealed partial class RingGraph
         return number == 0 ? null : Describe(number, root);
     }
 
+    /// <summary>The ring with this id with members and evidence, or null when no such ring exists (any more). O(ring size).</summary>
+    public NetworkRing? Ring(string ringId) =>
+        ringId.StartsWith(RingIdPrefix, StringComparison.Ordinal)
+        && int.TryParse(ringId.AsSpan(RingIdPrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+        && _rings.TryGetValue(number, out var state)
+            ? Describe(number, state.Root)
+            : null;
+
     /// <summary>Current rings with at least <paramref name="minSize"/> members, optionally of one kind; highest risk first.</summary>
     /// <param name="minSize">Smallest ring size to return (rings are never smaller than <see cref="MinRingSize"/>).</param>
     /// <param name="kind">A <see cref="RingKinds"/> value, or null for every kind.</param>

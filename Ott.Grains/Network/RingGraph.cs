@@ -364,7 +364,9 @@ public sealed partial class RingGraph
         _rings[keep].Root = root;
     }
 
-    internal static string RingId(int number) => $"ring-{number}";
+    private const string RingIdPrefix = "ring-";
+
+    internal static string RingId(int number) => RingIdPrefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private struct UserNode
     {

@@ -42,6 +42,7 @@ public static class StorageHostingExtensions
         services.AddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<SqlEventStore>());
         services.AddSingleton<IAuditLog, SqlAuditLog>();
         services.AddSingleton<IAlertStore, SqlAlertStore>();
+        services.AddSingleton<INetworkLinkLog, SqlNetworkLinkLog>();
 
         // Hosted services start in registration order: the schema exists before the silo or client starts.
         services.AddHostedService<SchemaInitializer>();

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Ott.Grains.Hosting;
 using Ott.Grains.Interfaces;
+using Ott.Grains.Logs;
 using Ott.Silo.Hosting;
 
 namespace Ott.Tests.Cluster;
@@ -31,8 +33,13 @@ public sealed class ClusterFixture
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(2);
+
+        // One link log for both silos, as one database serves every silo of the SQL profiles: the network grain finds
+        // its links on whichever silo it activates again.
+        var links = new InMemoryNetworkLinkLog();
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.Services.AddSingleton<INetworkLinkLog>(links);
             silo.Services.AddOttGrains(configuration);
             var host = new OttHostOptions { Storage = GrainStorageProvider.Memory };
             silo.AddOttGrainStorage(host);

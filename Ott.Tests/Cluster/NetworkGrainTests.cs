@@ -1,5 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
+using Ott.Grains.Logs;
 using Ott.Grains.Network;
 using Ott.Tests.Support;
 using static Ott.Tests.Support.TestEvents;
@@ -75,6 +78,69 @@ public class NetworkGrainTests
             Assert.That(rings.Where(r => r.Members.Any(m => m.StartsWith(tag, StringComparison.Ordinal))), Is.Empty);
             Assert.That(user!.RingId, Is.Null);
             Assert.That(user.Neighbours, Is.Empty, "a hub links nobody");
+        });
+    }
+
+    [Test]
+    public async Task TheGraph_SurvivesDeactivation_FromTheLinkLog_AndTheStateCarriesNoLinks()
+    {
+        var tag = NewId("kept");
+        var now = DateTimeOffset.UtcNow;
+        var users = Enumerable.Range(0, 5).Select(i => $"{tag}-u{i}").ToList();
+        await Client.GetGrain<IIngestGrain>(0).IngestAsync(
+            users.Select((u, i) => Event(u, EventType.Purchase, now.AddSeconds(-60 + i), device: $"{tag}-tv", ip: $"198.51.100.{20 + i}")).ToList());
+        var before = (await Eventually.WaitAsync(RingsAsync, r => r.Any(x => x.Members.Contains(users[0])), "the ring of five"))
+            .Single(x => x.Members.Contains(users[0]));
+
+        await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var services = ClusterFixture.Cluster.GetSiloServiceProvider();
+        var stored = new GrainState<NetworkState>(new NetworkState());
+        await services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains)
+            .ReadStateAsync("network", Client.GetGrain<INetworkGrain>(0).GetGrainId(), stored);
+        var logged = await services.GetRequiredService<INetworkLinkLog>().ReadAllAsync()
+            .Where(l => l.UserId.StartsWith(tag, StringComparison.Ordinal)).ToListAsync();
+        var after = (await RingsAsync()).Single(x => x.Members.Contains(users[0]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.RecordExists, Is.True, "deactivation wrote the state");
+            Assert.That(stored.State!.Links, Is.Empty, "links live in the log, not in the state");
+            Assert.That(logged.Select(l => (l.UserId, l.Kind, l.Value)), Is.SupersetOf(users.Select(u => (u, LinkKind.Device, $"{tag}-tv"))));
+            Assert.That(after.RingId, Is.EqualTo(before.RingId), "rebuilt from the log with the same id");
+            Assert.That(after.Members, Is.EquivalentTo(users));
+        });
+    }
+
+    [Test]
+    public async Task StateWrittenBeforeTheLinkLog_HasItsLinksMovedToTheLog()
+    {
+        await using var cluster = await ClusterFixture.StartClusterAsync(ClusterFixture.Settings);
+        var network = cluster.Client.GetGrain<INetworkGrain>(0);
+        var storage = cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Grains);
+        var at = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var users = Enumerable.Range(0, 5).Select(i => $"legacy-u{i}").ToList();
+        var legacy = new NetworkState
+        {
+            Links = users.Select((u, i) => new StoredLink { UserId = u, Kind = LinkKind.Payment, Value = "card-1", AtTicks = at.AddMinutes(i).UtcTicks }).ToList(),
+            Version = 7,
+        };
+        await storage.WriteStateAsync("network", network.GetGrainId(), new GrainState<NetworkState>(legacy));
+        // The silos' network caches may have activated the grain before the write: the next activation reads it.
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var ring = (await network.GetRingsAsync(0, null)).Single();
+        await cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var stored = new GrainState<NetworkState>(new NetworkState());
+        await storage.ReadStateAsync("network", network.GetGrainId(), stored);
+        var logged = await cluster.GetSiloServiceProvider().GetRequiredService<INetworkLinkLog>().ReadAllAsync().ToListAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ring.Members, Is.EquivalentTo(users));
+            Assert.That(stored.State!.Links, Is.Empty, "moved out of the state");
+            Assert.That(stored.State.Version, Is.EqualTo(7), "kept (the rebuild only restores the rings the version counted)");
+            Assert.That(logged, Is.EqualTo(users.Select((u, i) => new NetworkLink(u, LinkKind.Payment, "card-1", at.AddMinutes(i)))));
         });
     }
 }

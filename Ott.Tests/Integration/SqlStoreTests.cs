@@ -305,6 +305,21 @@ public class SqlStoreTests(SqlEngine engine)
     }
 
     [Test]
+    public Task NetworkLinkLog_AppendsInOrder_ReadsBack_AndErasesOneUser() =>
+        Support.NetworkLinkLogContract.AppendsInOrder_ReadsBack_AndErasesOneUserAsync(new SqlNetworkLinkLog(_db));
+
+    [Test]
+    public async Task NetworkLinkLog_AppendsALargeBatchInOneCall()
+    {
+        var log = new SqlNetworkLinkLog(_db);
+        var links = Enumerable.Range(0, 20_000).Select(i => new NetworkLink($"u{i % 500}", LinkKind.Ip, $"10.0.{i / 256}.{i % 256}", T0.AddSeconds(i))).ToList();
+
+        await log.AppendAsync(links);
+
+        Assert.That(await log.ReadAllAsync().ToListAsync(), Is.EqualTo(links));
+    }
+
+    [Test]
     public async Task AuditLog_AppendsAndQueries()
     {
         var audit = new SqlAuditLog(_db);

@@ -64,6 +64,27 @@ public class RingGraphTests
     }
 
     [Test]
+    public void RingById_FindsALiveRing_AndNothingForARetiredOrMalformedId()
+    {
+        LinkAll("a", 1, 5, IdentifierKind.Ip, "10.0.0.1");
+        LinkAll("b", 1, 6, IdentifierKind.Ip, "10.0.0.2");
+        var merge = Link("a1", IdentifierKind.Device, "d1");
+        Link("b1", IdentifierKind.Device, "d1");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(merge.RingChanges, Is.Empty);
+            Assert.That(_graph.Ring("ring-2")!.Members, Is.EqualTo(_graph.RingOf("a3")!.Members), "the larger ring keeps its id");
+            Assert.That(_graph.Ring("ring-2")!.Size, Is.EqualTo(11));
+            Assert.That(_graph.Ring("ring-1"), Is.Null, "retired by the merge");
+            Assert.That(_graph.Ring("ring-3"), Is.Null);
+            Assert.That(_graph.Ring("ring-"), Is.Null);
+            Assert.That(_graph.Ring("ring--2"), Is.Null);
+            Assert.That(_graph.Ring("2"), Is.Null);
+        });
+    }
+
+    [Test]
     public void SameLinkTwice_IsNotNew()
     {
         var first = Link("u1", IdentifierKind.Ip, "10.0.0.1");

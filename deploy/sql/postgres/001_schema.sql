@@ -1,4 +1,4 @@
--- The OTT Compliance schema (postgres): event and assessment log, counters, audit, alerts, grain state.
+-- The OTT Compliance schema (postgres): event and assessment log, counters, audit, alerts, network links, grain state.
 -- Idempotent. The application applies the same statements at start-up (Ott.Silo/Storage/SqlDatabase.cs);
 -- a test keeps this file equal to them.
 CREATE TABLE IF NOT EXISTS ott_events (
@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS ott_alerts (
     raised_at bigint NOT NULL,
     payload text NOT NULL);
 CREATE INDEX IF NOT EXISTS ott_alerts_user ON ott_alerts (user_id, seq);
+CREATE TABLE IF NOT EXISTS ott_network_links (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id varchar(128) NOT NULL,
+    kind smallint NOT NULL,
+    value varchar(256) NOT NULL,
+    at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS ott_network_links_user ON ott_network_links (user_id);
 CREATE TABLE IF NOT EXISTS ott_grain_state (
     service_id varchar(150) NOT NULL,
     state_name varchar(128) NOT NULL,
