@@ -81,22 +81,41 @@ public static class LegacyEndpoints
 
         var timeout = timeout_seconds is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.DrainTimeout;
         var started = time.GetTimestamp();
-        var log = await events.GetEventStatsAsync(cancellationToken);
 
         // The log is polled: the production log is a database table that cannot push a notification.
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(20), time);
-        while (log.Pending > 0 && time.GetElapsedTime(started) < timeout && await poll.WaitForNextTickAsync(cancellationToken))
+        EventLogStats log;
+        AssessmentStats assessed;
+        while (true)
         {
             log = await events.GetEventStatsAsync(cancellationToken);
+            if (log.Pending == 0)
+            {
+                if (services.GetService<SiloAggregator>() is { } aggregator)
+                {
+                    // Co-hosted silo: push this silo's device and region aggregates now, so reads after a drain see them.
+                    await aggregator.FlushAsync(cancellationToken);
+                }
+
+                assessed = await assessments.GetAssessmentStatsAsync(cancellationToken);
+
+                // Events accepted while the counts were read (a request still in flight when the drain began) would make
+                // the answer count assessments of events it does not count as accepted: those are drained too.
+                var again = await events.GetEventStatsAsync(cancellationToken);
+                if (again == log)
+                {
+                    break;
+                }
+            }
+
+            if (time.GetElapsedTime(started) >= timeout || !await poll.WaitForNextTickAsync(cancellationToken))
+            {
+                log = await events.GetEventStatsAsync(cancellationToken);
+                assessed = await assessments.GetAssessmentStatsAsync(cancellationToken);
+                break;
+            }
         }
 
-        if (log.Pending == 0 && services.GetService<SiloAggregator>() is { } aggregator)
-        {
-            // Co-hosted silo: push this silo's device and region aggregates now, so reads after a drain see them.
-            await aggregator.FlushAsync(cancellationToken);
-        }
-
-        var assessed = await assessments.GetAssessmentStatsAsync(cancellationToken);
         return TypedResults.Ok(new DrainResult(log.Pending == 0, log.Accepted, assessed.Total, log.Pending, log.Failed, log.Duplicates,
             Math.Round(time.GetElapsedTime(started).TotalSeconds, 3)));
     }
