@@ -1,3 +1,5 @@
+using Ott.Grains.Interfaces;
+
 namespace Ott.Grains.Network;
 
 /// <summary>The kind of identifier that links users in the fraud-ring graph. An identifier is kind + value.</summary>
@@ -11,6 +13,24 @@ public enum IdentifierKind
 
     /// <summary>A payment method (token or fingerprint, never a raw card number).</summary>
     Payment = 2,
+}
+
+/// <summary>Between the graph's identifier kinds and the wire's link kinds.</summary>
+public static class IdentifierKinds
+{
+    public static IdentifierKind Of(LinkKind kind) => kind switch
+    {
+        LinkKind.Device => IdentifierKind.Device,
+        LinkKind.Ip => IdentifierKind.Ip,
+        _ => IdentifierKind.Payment,
+    };
+
+    public static LinkKind ToLinkKind(this IdentifierKind kind) => kind switch
+    {
+        IdentifierKind.Device => LinkKind.Device,
+        IdentifierKind.Ip => LinkKind.Ip,
+        _ => LinkKind.Payment,
+    };
 }
 
 /// <summary>The ring kinds reported on the wire: the identifier kinds that actually connect a ring's members.</summary>

@@ -67,12 +67,12 @@ public sealed class NetworkGrain(
 
         await foreach (var link in linkLog.ReadAllAsync(cancellationToken))
         {
-            _graph.AddLink(link.UserId, Map(link.Kind), link.Value, link.At);
+            _graph.AddLink(link.UserId, IdentifierKinds.Of(link.Kind), link.Value, link.At);
         }
 
         foreach (var link in _unsavedLinks)
         {
-            _graph.AddLink(link.UserId, Map(link.Kind), link.Value, link.At);
+            _graph.AddLink(link.UserId, IdentifierKinds.Of(link.Kind), link.Value, link.At);
         }
 
         foreach (var user in State.Flagged)
@@ -102,7 +102,7 @@ public sealed class NetworkGrain(
         var formed = new List<RingChange>();
         foreach (var link in links)
         {
-            var update = _graph.AddLink(link.UserId, Map(link.Kind), link.Value, link.At);
+            var update = _graph.AddLink(link.UserId, IdentifierKinds.Of(link.Kind), link.Value, link.At);
             if (update.Changed)
             {
                 changed++;
@@ -162,7 +162,7 @@ public sealed class NetworkGrain(
 
     public Task<IReadOnlyList<PathStep>> GetPathAsync(string fromUser, string toUser) =>
         Task.FromResult<IReadOnlyList<PathStep>>(_graph.ShortestPath(fromUser, toUser)
-            .Select(n => new PathStep(n.Value, n.Kind is { } k ? Map(k) : null)).ToList());
+            .Select(n => new PathStep(n.Value, n.Kind?.ToLinkKind())).ToList());
 
     public Task<NetworkStats> GetStatsAsync()
     {
@@ -206,19 +206,5 @@ public sealed class NetworkGrain(
     private static RingView View(NetworkRing r) =>
         new(r.Id, r.Kind, r.Size, r.Risk, r.FlaggedMembers, r.FirstSeen, r.Members, r.SharedIdentifiers.Select(Shared).ToList());
 
-    private static SharedIdentifierView Shared(SharedIdentifier s) => new(Map(s.Kind), s.Value, s.UserCount);
-
-    private static IdentifierKind Map(LinkKind kind) => kind switch
-    {
-        LinkKind.Device => IdentifierKind.Device,
-        LinkKind.Ip => IdentifierKind.Ip,
-        _ => IdentifierKind.Payment,
-    };
-
-    private static LinkKind Map(IdentifierKind kind) => kind switch
-    {
-        IdentifierKind.Device => LinkKind.Device,
-        IdentifierKind.Ip => LinkKind.Ip,
-        _ => LinkKind.Payment,
-    };
+    private static SharedIdentifierView Shared(SharedIdentifier s) => new(s.Kind.ToLinkKind(), s.Value, s.UserCount);
 }

@@ -11,6 +11,17 @@ public static class NetworkWorkload
     {
         graph ??= new RingGraph();
         var at = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var (user, kind, value) in Links(users, seed))
+        {
+            graph.AddLink(user, kind, value, at);
+        }
+
+        return graph;
+    }
+
+    /// <summary>The workload's links in order (what <see cref="Build"/> adds), three per user.</summary>
+    public static IEnumerable<(string User, IdentifierKind Kind, string Value)> Links(int users, int seed)
+    {
         var random = new Random(seed);
         for (var u = 0; u < users; u++)
         {
@@ -18,11 +29,9 @@ public static class NetworkWorkload
             var ip = random.Next(100) < 2 ? $"100.64.0.{random.Next(Math.Max(1, users / 5000))}" : $"ip-{u / 3}";
             var device = random.Next(100) < 5 ? $"dev-shared-{random.Next(20_000)}" : $"dev-{u}";
             var payment = random.Next(100) < 10 ? $"card-shared-{random.Next(30_000)}" : $"card-{u}";
-            graph.AddLink(user, IdentifierKind.Ip, ip, at);
-            graph.AddLink(user, IdentifierKind.Device, device, at);
-            graph.AddLink(user, IdentifierKind.Payment, payment, at);
+            yield return (user, IdentifierKind.Ip, ip);
+            yield return (user, IdentifierKind.Device, device);
+            yield return (user, IdentifierKind.Payment, payment);
         }
-
-        return graph;
     }
 }
