@@ -173,12 +173,9 @@ public sealed class NetworkGrain(
     public Task<NetworkSnapshot> GetSnapshotAsync()
     {
         var users = new Dictionary<string, NetworkStanding>(StringComparer.Ordinal);
-        foreach (var ring in _graph.Rings())
+        foreach (var (user, ringId, risk) in _graph.Memberships())
         {
-            foreach (var member in ring.Members)
-            {
-                users[member] = new NetworkStanding(ring.Id, ring.Risk);
-            }
+            users[user] = new NetworkStanding(ringId, risk);
         }
 
         return Task.FromResult(new NetworkSnapshot(State.Version, users));

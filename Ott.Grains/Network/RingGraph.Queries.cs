@@ -31,6 +31,26 @@ public sealed partial class RingGraph
             ? Describe(number, state.Root)
             : null;
 
+    /// <summary>
+    /// Every ring member with its ring's id and risk: what the silos' membership snapshot needs, in O(members), without
+    /// the evidence lists and sorting of <see cref="Rings"/>.
+    /// </summary>
+    public IEnumerable<(string UserId, string RingId, double Risk)> Memberships()
+    {
+        foreach (var (number, state) in _rings)
+        {
+            var id = RingId(number);
+            var risk = RiskOf(state.Root);
+            var member = state.Root;
+            do
+            {
+                yield return (_users[member].Name!, id, risk);
+                member = _users[member].Next;
+            }
+            while (member != state.Root);
+        }
+    }
+
     /// <summary>Current rings with at least <paramref name="minSize"/> members, optionally of one kind; highest risk first.</summary>
     /// <param name="minSize">Smallest ring size to return (rings are never smaller than <see cref="MinRingSize"/>).</param>
     /// <param name="kind">A <see cref="RingKinds"/> value, or null for every kind.</param>

@@ -85,6 +85,22 @@ public class RingGraphTests
     }
 
     [Test]
+    public void Memberships_ListEveryMemberOfEveryRing_WithItsRingsIdAndRisk()
+    {
+        LinkAll("a", 1, 5, IdentifierKind.Ip, "10.0.0.1");
+        LinkAll("b", 1, 6, IdentifierKind.Device, "tv");
+        LinkAll("c", 1, 3, IdentifierKind.Ip, "10.0.0.3");
+
+        var expected = _graph.Rings().SelectMany(r => r.Members.Select(m => (m, r.Id, r.Risk)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_graph.Memberships(), Is.EquivalentTo(expected));
+            Assert.That(_graph.Memberships().Count(), Is.EqualTo(11), "the three users of c are no ring");
+        });
+    }
+
+    [Test]
     public void SameLinkTwice_IsNotNew()
     {
         var first = Link("u1", IdentifierKind.Ip, "10.0.0.1");
