@@ -2,22 +2,28 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
+using Ott.Grains.Logs;
 
 namespace Ott.Grains.Compliance;
 
-/// <summary>Persisted distinct persons of one route and year.</summary>
+/// <summary>Persisted state of one route and year besides its persons (which are in the <see cref="IPiplPersonLog"/>).</summary>
 [GenerateSerializer, Alias("ott.pipl-transfer-state")]
 public sealed class PiplTransferState
 {
+    /// <summary>Only in state written before the person log existed; moved to the log on activation, then empty.</summary>
     [Id(0)] public HashSet<ulong> Persons { get; set; } = [];
+
+    /// <summary>As <see cref="Persons"/>: legacy only.</summary>
     [Id(1)] public HashSet<ulong> SensitivePersons { get; set; } = [];
+
     [Id(2)] public List<ThresholdCrossing> Crossings { get; set; } = [];
 }
 
 /// <summary>
 /// Distinct persons whose data left China on one route in one year (key <c>2026:CN-US</c>), checked against the
 /// pack's PIPL thresholds; a crossing of 80 % and of 100 % of each threshold is recorded once and logged as a
-/// warning. Persons are 64-bit hashes of user ids (8 bytes each, about 8 MB of state at a million persons).
+/// warning. Persons are 64-bit hashes of user ids, held in memory (8 bytes each) and appended to the
+/// <see cref="IPiplPersonLog"/> with the write-behind: a write costs the new persons, not the route's whole set.
 /// </summary>
 public sealed partial class PiplTransferGrain(
     [PersistentState("pipl", StorageNames.Grains)] IPersistentState<PiplTransferState> state,
@@ -25,27 +31,73 @@ public sealed partial class PiplTransferGrain(
     ComplianceEngine engine,
     Alerts.AlertDispatcher alerts,
     IOptions<Alerts.AlertOptions> alertOptions,
+    IPiplPersonLog personLog,
     TimeProvider time,
     ILogger<PiplTransferGrain> logger)
     : WriteBehindGrain<PiplTransferState>(state, writeBehind), IPiplTransferGrain
 {
+    private readonly HashSet<ulong> _persons = [];
+    private readonly HashSet<ulong> _sensitive = [];
+
+    /// <summary>Persons new to the route and not yet in the log; appended by the next write.</summary>
+    private readonly List<PiplPersonRecord> _unsaved = [];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (State.Persons.Count > 0 || State.SensitivePersons.Count > 0)
+        {
+            // State from before the person log: its persons go to the log with the next write, and leave the state.
+            _unsaved.AddRange(State.Persons.Select(p => new PiplPersonRecord(p, Sensitive: false)));
+            _unsaved.AddRange(State.SensitivePersons.Select(p => new PiplPersonRecord(p, Sensitive: true)));
+            State.Persons = [];
+            State.SensitivePersons = [];
+        }
+
+        await foreach (var record in personLog.ReadAsync(this.GetPrimaryKeyString(), cancellationToken))
+        {
+            Know(record);
+        }
+
+        foreach (var record in _unsaved)
+        {
+            Know(record);
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+        if (_unsaved.Count > 0)
+        {
+            await ChangedAsync(_unsaved.Count);
+        }
+    }
+
+    protected override async Task BeforeWriteAsync()
+    {
+        if (_unsaved.Count > 0)
+        {
+            await personLog.AppendAsync(this.GetPrimaryKeyString(), _unsaved);
+            _unsaved.Clear();
+        }
+    }
+
     public async Task RecordAsync(IReadOnlyList<PiplPerson> persons)
     {
         var (year, route) = Parse(this.GetPrimaryKeyString());
-        if (State.Persons.Count == 0 && State.SensitivePersons.Count == 0)
+        if (_persons.Count == 0 && _sensitive.Count == 0)
         {
             await GrainFactory.GetGrain<IPiplTransferIndexGrain>(year).AddRouteAsync(route);
         }
 
-        var added = 0;
+        var before = _unsaved.Count;
         foreach (var person in persons)
         {
-            added += State.Persons.Add(person.PersonHash) ? 1 : 0;
+            Add(new PiplPersonRecord(person.PersonHash, Sensitive: false));
             if (person.Sensitive)
             {
-                added += State.SensitivePersons.Add(person.PersonHash) ? 1 : 0;
+                Add(new PiplPersonRecord(person.PersonHash, Sensitive: true));
             }
         }
+
+        var added = _unsaved.Count - before;
 
         await CheckThresholdsAsync(route);
         if (added > 0)
@@ -61,8 +113,8 @@ public sealed partial class PiplTransferGrain(
         {
             Year = year,
             Route = route,
-            Persons = State.Persons.Count,
-            SensitivePersons = State.SensitivePersons.Count,
+            Persons = _persons.Count,
+            SensitivePersons = _sensitive.Count,
             Thresholds = Thresholds().ToDictionary(t => t.Name, t => t.Limit),
             Crossings = State.Crossings.ToList(),
         });
@@ -77,8 +129,18 @@ public sealed partial class PiplTransferGrain(
 
     private IEnumerable<(string Name, long Limit, long Count)> Thresholds() =>
         engine.Find("PIPL")?.Transfer.VolumeThresholds is { } t
-            ? PiplThresholds.Of(t, State.Persons.Count, State.SensitivePersons.Count)
+            ? PiplThresholds.Of(t, _persons.Count, _sensitive.Count)
             : [];
+
+    private bool Know(PiplPersonRecord record) => (record.Sensitive ? _sensitive : _persons).Add(record.PersonHash);
+
+    private void Add(PiplPersonRecord record)
+    {
+        if (Know(record))
+        {
+            _unsaved.Add(record);
+        }
+    }
 
     private async Task CheckThresholdsAsync(string route)
     {

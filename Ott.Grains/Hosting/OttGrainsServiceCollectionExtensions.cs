@@ -54,6 +54,7 @@ public static class OttGrainsServiceCollectionExtensions
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
         services.TryAddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
         services.TryAddSingleton<INetworkLinkLog, InMemoryNetworkLinkLog>();
+        services.TryAddSingleton<IPiplPersonLog, InMemoryPiplPersonLog>();
 
         services.AddValidatedOptions<SegmentOptions>(configuration, SegmentOptions.Section);
         services.AddValidatedOptions<ThresholdOptions>(configuration, ThresholdOptions.Section);

@@ -43,6 +43,7 @@ public static class StorageHostingExtensions
         services.AddSingleton<IAuditLog, SqlAuditLog>();
         services.AddSingleton<IAlertStore, SqlAlertStore>();
         services.AddSingleton<INetworkLinkLog, SqlNetworkLinkLog>();
+        services.AddSingleton<IPiplPersonLog, SqlPiplPersonLog>();
 
         // Hosted services start in registration order: the schema exists before the silo or client starts.
         services.AddHostedService<SchemaInitializer>();

@@ -12,7 +12,7 @@ public enum SqlEngine
 }
 
 /// <summary>
-/// The product's database: connections and the schema (events, assessments, counters, audit, alerts, network links, grain state),
+/// The product's database: connections and the schema (events, assessments, counters, audit, alerts, network links, PIPL persons, grain state),
 /// applied idempotently at start-up and by <c>deploy/</c>. The same tables and statements serve PostgreSQL and
 /// SQLite; the few differences (identity columns, row locking) are kept here. Times are stored as UTC ticks
 /// (bigint) so both engines compare them the same way.
@@ -179,6 +179,11 @@ public sealed class SqlDatabase
                 value varchar(256) NOT NULL,
                 at bigint NOT NULL);
             CREATE INDEX IF NOT EXISTS ott_network_links_user ON ott_network_links (user_id);
+            CREATE TABLE IF NOT EXISTS ott_pipl_persons (
+                route_key varchar(64) NOT NULL,
+                person bigint NOT NULL,
+                sensitive smallint NOT NULL,
+                PRIMARY KEY (route_key, person, sensitive));
             CREATE TABLE IF NOT EXISTS ott_grain_state (
                 service_id varchar(150) NOT NULL,
                 state_name varchar(128) NOT NULL,

@@ -34,12 +34,14 @@ public sealed class ClusterFixture
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var builder = new InProcessTestClusterBuilder(2);
 
-        // One link log for both silos, as one database serves every silo of the SQL profiles: the network grain finds
-        // its links on whichever silo it activates again.
+        // One link log and one person log for both silos, as one database serves every silo of the SQL profiles: the
+        // network and PIPL grains find their records on whichever silo they activate again.
         var links = new InMemoryNetworkLinkLog();
+        var persons = new InMemoryPiplPersonLog();
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<INetworkLinkLog>(links);
+            silo.Services.AddSingleton<IPiplPersonLog>(persons);
             silo.Services.AddOttGrains(configuration);
             var host = new OttHostOptions { Storage = GrainStorageProvider.Memory };
             silo.AddOttGrainStorage(host);

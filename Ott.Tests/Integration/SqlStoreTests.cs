@@ -309,6 +309,10 @@ public class SqlStoreTests(SqlEngine engine)
         Support.NetworkLinkLogContract.AppendsInOrder_ReadsBack_AndErasesOneUserAsync(new SqlNetworkLinkLog(_db));
 
     [Test]
+    public Task PiplPersonLog_KeepsEachRecordOncePerRoute_AndRoutesApart() =>
+        Support.PiplPersonLogContract.KeepsEachRecordOncePerRoute_AndRoutesApartAsync(new SqlPiplPersonLog(_db));
+
+    [Test]
     public async Task NetworkLinkLog_AppendsALargeBatchInOneCall()
     {
         var log = new SqlNetworkLinkLog(_db);

@@ -1,4 +1,4 @@
--- The OTT Compliance schema (postgres): event and assessment log, counters, audit, alerts, network links, grain state.
+-- The OTT Compliance schema (postgres): event and assessment log, counters, audit, alerts, network links, PIPL persons, grain state.
 -- Idempotent. The application applies the same statements at start-up (Ott.Silo/Storage/SqlDatabase.cs);
 -- a test keeps this file equal to them.
 CREATE TABLE IF NOT EXISTS ott_events (
@@ -55,6 +55,11 @@ CREATE TABLE IF NOT EXISTS ott_network_links (
     value varchar(256) NOT NULL,
     at bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS ott_network_links_user ON ott_network_links (user_id);
+CREATE TABLE IF NOT EXISTS ott_pipl_persons (
+    route_key varchar(64) NOT NULL,
+    person bigint NOT NULL,
+    sensitive smallint NOT NULL,
+    PRIMARY KEY (route_key, person, sensitive));
 CREATE TABLE IF NOT EXISTS ott_grain_state (
     service_id varchar(150) NOT NULL,
     state_name varchar(128) NOT NULL,
