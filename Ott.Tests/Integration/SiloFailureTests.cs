@@ -115,6 +115,7 @@ public class SiloFailureTests
         var joinDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
         while (await ActivationsAsync(client, third) <= MinimumActivationsOnJoiner && DateTime.UtcNow < joinDeadline)
         {
+            // Poll interval of the condition above (the cluster view has no change notification); the deadline bounds it.
             await Task.Delay(1_000);
         }
 
