@@ -1,6 +1,6 @@
 using Ott.Api.Hosting;
 using Ott.Api.Security;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 
 if (args is ["hash-password", ..])
 {

@@ -7,7 +7,7 @@
 # start   initdb when DIR has no cluster yet (as root: DIR is owned by the postgres user, mode 0700, and the server
 #         runs as postgres; not root: as the current user), starts the server, waits until pg_isready answers
 #         (at most OTT_WAIT_SECONDS, default 60), then creates or updates the login role and its database.
-#         Every deploy/sql/postgres/*.sql (when that folder exists) is then applied in name order as that role:
+#         Every deploy/sql/*.sql (when that folder exists) is then applied in name order as that role:
 #         those scripts must be idempotent.
 # stop    pg_ctl stop -m fast; fine when not running.
 # status  exit 0 when the server runs and pg_isready answers, 3 otherwise.
@@ -29,7 +29,7 @@ pg_user=${OTT_PG_USER:-ott}
 pg_db=${OTT_PG_DB:-ott}
 throwaway=${OTT_THROWAWAY:-1}
 export OTT_PG_PASSWORD=${OTT_PG_PASSWORD:-ott-dev-password}
-sql_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/sql/postgres"
+sql_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/sql"
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 [ -n "$cmd" ] || usage

@@ -1,4 +1,4 @@
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 
 namespace Ott.Api.Hosting;
 
@@ -12,8 +12,8 @@ public static class ApiApplication
     {
         var builder = WebApplication.CreateBuilder(options);
         configure?.Invoke(builder);
-        var host = builder.AddOttSiloOrClient();
-        builder.AddOttApi(host);
+        builder.AddOttSiloOrClient();
+        builder.AddOttApi();
 
         var app = builder.Build();
         StartupGuard.ValidateOptions(app.Services);

@@ -6,7 +6,7 @@ using Ott.Api.Json;
 using Ott.Api.Problems;
 using Ott.Api.Security;
 using Ott.Grains.Hosting;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 using Scalar.AspNetCore;
 
 namespace Ott.Api.Hosting;
@@ -14,8 +14,10 @@ namespace Ott.Api.Hosting;
 /// <summary>Service registration and endpoint mapping of the HTTP API; keeps Program.cs short.</summary>
 public static partial class ApiHostingExtensions
 {
-    public static IHostApplicationBuilder AddOttApi(this IHostApplicationBuilder builder, OttHostOptions host)
+    /// <summary>The API's services on top of the host (<see cref="HostingExtensions.AddOttSiloOrClient"/>, called first).</summary>
+    public static IHostApplicationBuilder AddOttApi(this IHostApplicationBuilder builder)
     {
+        var host = builder.OttHost();
         var services = builder.Services;
         services.AddOttSecurity(builder.Configuration, production: host.Profile == HostProfile.Production);
         services.AddValidatedOptions<ApiOptions>(builder.Configuration, ApiOptions.Section);
@@ -29,9 +31,9 @@ public static partial class ApiHostingExtensions
         services.AddSingleton<Analytics.AnalyticsSource>();
         services.AddSingleton<Reports.ReportBuilder>();
         services.AddValidatedOptions<Ott.Grains.Compliance.RoiOptions>(builder.Configuration, Ott.Grains.Compliance.RoiOptions.Section);
-        services.AddOttHealthChecks(host);
-        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
-            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue($"{ApiOptions.Section}:{nameof(ApiOptions.MaxBodyBytes)}", 1024 * 1024) + 1);
+        // One byte over the limit reaches the body reader, which answers 413 as a problem document.
+        services.AddOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>()
+            .Configure<IOptions<ApiOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxBodyBytes + 1);
         return builder;
     }
 
@@ -64,7 +66,7 @@ public static partial class ApiHostingExtensions
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
         app.MapSimulationApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);
-        if (OttHostOptions.Load(app.Configuration).DashboardEnabled)
+        if (app.Services.GetRequiredService<OttHostOptions>().DashboardEnabled)
         {
             // Orleans' own dashboard (silos, grains, calls), for admins: a browser sends the token as a cookie the
             // web dashboard sets for this path only (SecurityHosting, DashboardCookie).

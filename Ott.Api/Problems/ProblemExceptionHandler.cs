@@ -44,8 +44,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     private static bool Unavailable(Exception exception) =>
         exception is Ott.Grains.Logs.LogUnavailableException or TimeoutException
-        || Ott.Silo.Hosting.SiloUnavailableRetryFilter.IsSiloUnavailable(exception)
-        || Ott.Silo.Storage.SqlErrors.IsUnavailable(exception);
+        || Ott.Hosting.SiloUnavailableRetryFilter.IsSiloUnavailable(exception)
+        || Ott.Hosting.Storage.SqlErrors.IsUnavailable(exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string path);

@@ -13,7 +13,8 @@ namespace Ott.Cli.Demo;
 /// <summary>
 /// <c>ott demo</c>: the original product's eight scenarios, each sending real events (or asking the real engines) and
 /// printing what they computed. Against <c>--url</c> (an admin user is needed: simulations, models and drains are
-/// admin calls) or, without one, an API with its co-hosted silo started in this process on free loopback ports.
+/// admin calls) or, without one, an API with its co-hosted silo started as a child process on free loopback ports
+/// (<see cref="ApiProcess"/>).
 /// </summary>
 public sealed class DemoCommand(IAnsiConsole console, HttpMessageHandler? handler = null) : AsyncCommand<DemoCommand.Settings>
 {
@@ -26,6 +27,10 @@ public sealed class DemoCommand(IAnsiConsole console, HttpMessageHandler? handle
         [CommandOption("--users <N>")]
         [Description("Simulated users for the ML scenario (default 60).")]
         public int Users { get; init; } = 60;
+
+        [CommandOption("--api <PATH>")]
+        [Description("Without --url: the Ott.Api.dll to start (default: $OTT_API_DLL, ../api/ beside the CLI, else the source checkout's build).")]
+        public string? Api { get; init; }
 
         public bool Embedded => Url is null && Environment.GetEnvironmentVariable("OTT_URL") is null;
 
@@ -62,15 +67,15 @@ public sealed class DemoCommand(IAnsiConsole console, HttpMessageHandler? handle
     {
         ArgumentNullException.ThrowIfNull(settings);
         _users = settings.Users;
-        EmbeddedApi? embedded = null;
+        ApiProcess? embedded = null;
         try
         {
             var api = settings;
             if (settings.Embedded)
             {
-                console.MarkupLine("No --url: starting the API with a co-hosted silo in this process (memory storage)…");
-                embedded = await EmbeddedApi.StartAsync(cancellationToken);
-                api = new Settings { Url = embedded.Url, User = EmbeddedApi.AdminUser, Password = embedded.AdminPassword, Only = settings.Only, Users = settings.Users };
+                console.MarkupLine("No --url: starting the API with a co-hosted silo as a child process (memory storage)…");
+                embedded = await ApiProcess.StartAsync(settings.Api, line => console.MarkupLine(Markup.Escape(line)), cancellationToken);
+                api = new Settings { Url = embedded.Url, User = ApiProcess.AdminUser, Password = embedded.AdminPassword, Only = settings.Only, Users = settings.Users };
                 console.MarkupLine("API up at [link]{0}[/]", Markup.Escape(embedded.Url));
             }
 

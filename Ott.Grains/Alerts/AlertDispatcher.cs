@@ -23,25 +23,16 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly Channel<Delivery> _queue;
     private readonly Counter<long> _raised;
     private readonly Counter<long> _deliveries;
-    private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset LastSeenAt)> _repeats = new(StringComparer.Ordinal);
     private int _queued;
 
     public AlertDispatcher(IAlertStore store, IOptions<AlertOptions> options, TimeProvider time, IMeterFactory meters,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, IEnumerable<IAlertChannel> channels)
     {
         _store = store;
         _options = options.Value;
         _time = time;
         _logger = loggers.CreateLogger<AlertDispatcher>();
-        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = _options.DeliveryTimeout };
-        IAlertChannel[] channels =
-        [
-            new LogAlertChannel(loggers.CreateLogger<LogAlertChannel>()),
-            new WebhookAlertChannel("webhook", _options.WebhookUrl, AlertPayloads.Webhook, _http),
-            new WebhookAlertChannel("slack", _options.SlackWebhookUrl, AlertPayloads.Slack, _http),
-            new EmailAlertChannel(_options.Email),
-        ];
         _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
         var meter = meters.Create(Common.PipelineCounters.MeterName);
@@ -130,12 +121,6 @@ public sealed partial class AlertDispatcher : BackgroundService
         }
 
         await FlushRepeatsAsync(CancellationToken.None);
-    }
-
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
     }
 
     private async Task WorkAsync(CancellationToken stoppingToken)

@@ -65,6 +65,7 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddSingleton<ThresholdInputsCache>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdInputsCache>());
         services.TryAddSingleton<IAlertStore>(sp => new InMemoryAlertStore(sp.GetRequiredService<IOptions<AlertOptions>>().Value));
+        services.AddSingleton<IAlertChannel, LogAlertChannel>();
         services.AddSingleton<AlertDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertDispatcher>());
         services.AddValidatedOptions<DetectionOptions>(configuration, DetectionOptions.Section);

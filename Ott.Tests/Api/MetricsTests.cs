@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 using Ott.Tests.Integration;
 using Ott.Tests.Support;
 

@@ -4,7 +4,7 @@ using Orleans.TestingHost;
 using Ott.Grains.Hosting;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 
 namespace Ott.Tests.Cluster;
 

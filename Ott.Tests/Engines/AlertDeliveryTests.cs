@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Interfaces;
+using Ott.Hosting.Alerts;
 using Ott.Tests.Api;
 using Ott.Tests.Support;
 using static Ott.Tests.Support.TestEvents;
@@ -32,8 +33,10 @@ public class AlertDeliveryTests
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var store = new InMemoryAlertStore(options);
+        var http = new HttpClient { Timeout = options.DeliveryTimeout };
+        IAlertChannel[] channels = [new LogAlertChannel(NullLogger<LogAlertChannel>.Instance), .. AlertChannelRegistration.Outbound(options, http)];
         var dispatcher = new AlertDispatcher(store, Options.Create(options), TimeProvider.System,
-            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLoggerFactory.Instance);
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLoggerFactory.Instance, channels);
         return (dispatcher, store, services);
     }
 

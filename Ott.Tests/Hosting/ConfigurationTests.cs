@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 
 namespace Ott.Tests.Hosting;
 
@@ -20,7 +20,7 @@ public class ConfigurationTests
             Assert.That(options.Clustering, Is.EqualTo(ClusteringProvider.Localhost));
             Assert.That(options.Storage, Is.EqualTo(GrainStorageProvider.Sqlite), "durable with nothing to install");
             Assert.That(options.SqlConnection, Is.EqualTo("Data Source=data/ott.db"));
-            Assert.That(options.ApiMode, Is.EqualTo(ApiMode.CoHosted));
+            Assert.That(options.Api.Mode, Is.EqualTo(ApiMode.CoHosted));
         });
     }
 
@@ -34,8 +34,8 @@ public class ConfigurationTests
         {
             Assert.That(options.RedisConnection, Is.EqualTo("127.0.0.1:6379"));
             Assert.That(options.SqlConnection, Is.EqualTo("Host=db;Database=ott"));
-            Assert.That(options.ApiMode, Is.EqualTo(ApiMode.Client));
-            Assert.That(SiloHostingExtensions.AdvertisedAddress(options).ToString(), Is.EqualTo("10.0.0.7"));
+            Assert.That(options.Api.Mode, Is.EqualTo(ApiMode.Client));
+            Assert.That(HostingExtensions.AdvertisedAddress(options).ToString(), Is.EqualTo("10.0.0.7"));
         });
     }
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using Ott.Grains.Interfaces;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 
 namespace Ott.Tests.Hosting;
 

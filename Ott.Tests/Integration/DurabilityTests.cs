@@ -1,5 +1,5 @@
 using System.Net;
-using Ott.Silo.Storage;
+using Ott.Hosting.Storage;
 using Ott.Tests.Api;
 using Ott.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Ott.Silo.Hosting;
+using Ott.Hosting;
 using Ott.Tests.Api;
 
 namespace Ott.Tests.Integration;
@@ -9,7 +9,7 @@ public class RedisHealthCheckTests
     [Test]
     public async Task RealRedis_IsHealthy()
     {
-        using var check = new RedisHealthCheck(new OttHostOptions { Clustering = ClusteringProvider.Redis, RedisConnection = ExternalServices.Redis });
+        using var check = new RedisHealthCheck(ExternalServices.Redis);
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());
 
@@ -19,11 +19,7 @@ public class RedisHealthCheckTests
     [Test]
     public async Task NothingListening_IsUnhealthy_WithinTheLimit()
     {
-        using var check = new RedisHealthCheck(new OttHostOptions
-        {
-            Clustering = ClusteringProvider.Redis,
-            RedisConnection = $"127.0.0.1:{ApiFactory.FreePort()}",
-        });
+        using var check = new RedisHealthCheck($"127.0.0.1:{ApiFactory.FreePort()}");
         var started = TimeProvider.System.GetTimestamp();
 
         var result = await check.CheckHealthAsync(new HealthCheckContext());

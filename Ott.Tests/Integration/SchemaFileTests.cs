@@ -1,17 +1,31 @@
-using Ott.Silo.Storage;
+using Ott.Hosting.Storage;
 
 namespace Ott.Tests.Integration;
 
-/// <summary>deploy/sql holds the schema for operators who apply it themselves: it must be what the application applies.</summary>
+/// <summary>The schema lives once: deploy/sql/001_schema.sql is what the application embeds and applies.</summary>
 public class SchemaFileTests
 {
-    [TestCase(SqlEngine.Postgres, "postgres")]
-    [TestCase(SqlEngine.Sqlite, "sqlite")]
-    public void DeployedSchema_IsTheApplicationSchema(SqlEngine engine, string folder)
+    [Test]
+    public void DeployedSchema_IsTheEmbeddedSchema()
     {
-        var file = Path.Combine(ExternalServices.RepositoryRoot, "deploy", "sql", folder, "001_schema.sql");
-        var statements = string.Join('\n', File.ReadAllLines(file).Where(l => !l.StartsWith("--", StringComparison.Ordinal)));
+        var file = File.ReadAllText(Path.Combine(ExternalServices.RepositoryRoot, "deploy", "sql", "001_schema.sql")).ReplaceLineEndings("\n");
 
-        Assert.That(statements.Trim(), Is.EqualTo(SqlDatabase.Schema(engine).ReplaceLineEndings("\n").Trim()));
+        Assert.Multiple(() =>
+        {
+            Assert.That(SqlSchema.Text, Is.EqualTo(file));
+            Assert.That(SqlSchema.For(SqlEngine.Postgres), Is.EqualTo(file));
+        });
+    }
+
+    [Test]
+    public void SqliteSchema_SpellsIdentityKeysTheSqliteWay()
+    {
+        var sqlite = SqlSchema.For(SqlEngine.Sqlite);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sqlite, Does.Not.Contain("GENERATED ALWAYS AS IDENTITY"));
+            Assert.That(sqlite.Split("INTEGER PRIMARY KEY AUTOINCREMENT").Length - 1, Is.EqualTo(4), "ott_assessments, ott_audit, ott_alerts, ott_network_links");
+        });
     }
 }

@@ -6,7 +6,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
-using Ott.Silo.Storage;
+using Ott.Hosting.Storage;
 using static Ott.Tests.Support.TestEvents;
 
 namespace Ott.Tests.Integration;

@@ -5,7 +5,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Network;
-using Ott.Silo.Storage;
+using Ott.Hosting.Storage;
 
 namespace Ott.Benchmarks;
 

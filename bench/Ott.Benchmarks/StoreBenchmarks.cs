@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
-using Ott.Silo.Storage;
+using Ott.Hosting.Storage;
 
 namespace Ott.Benchmarks;
 
