@@ -2,38 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Api.Security;
 
-/// <summary>A user who can obtain tokens.</summary>
-public sealed class ApiUser
-{
-    [Required, RegularExpression("^[A-Za-z0-9._@-]{1,64}$")]
-    public string Username { get; set; } = "";
-
-    /// <summary>ASP.NET Core PasswordHasher (PBKDF2) hash; create one with <c>dotnet Ott.Api.dll hash-password</c>.</summary>
-    public string? PasswordHash { get; set; }
-
-    /// <summary>
-    /// A clear-text password: only for the embedded profile's development users (appsettings.Development.json); the
-    /// production profile refuses it. Hashed in memory at start-up.
-    /// </summary>
-    public string? Password { get; set; }
-
-    /// <summary><c>admin</c>, <c>analyst</c>, <c>ingest</c>.</summary>
-    public List<string> Roles { get; set; } = [];
-}
-
-/// <summary>Per-client request limits (requests per minute), partitioned by token subject, else client IP.</summary>
-public sealed class RateLimitOptions
-{
-    [Range(1, int.MaxValue)] public int IngestPerMinute { get; set; } = 10_000;
-
-    /// <summary>Requests a client may send at once above the steady ingest rate.</summary>
-    [Range(1, int.MaxValue)] public int IngestBurst { get; set; } = 2_000;
-
-    [Range(1, int.MaxValue)] public int TokenPerMinute { get; set; } = 10;
-
-    [Range(1, int.MaxValue)] public int AnalystPerMinute { get; set; } = 1_000;
-}
-
 /// <summary>Tokens, users, roles and limits (configuration section <c>Ott:Security</c>).</summary>
 public sealed class SecurityOptions : IValidatableObject
 {
@@ -60,7 +28,7 @@ public sealed class SecurityOptions : IValidatableObject
     public RateLimitOptions RateLimits { get; set; } = new();
 
     /// <summary>Set by the host from the profile; production rules apply when true.</summary>
-    public bool Production { get; set; }
+    public bool Production { get; internal set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -104,25 +72,3 @@ public sealed class SecurityOptions : IValidatableObject
     }
 }
 
-/// <summary>The three roles and the policies built on them.</summary>
-public static class Roles
-{
-    public const string Admin = "admin";
-    public const string Analyst = "analyst";
-    public const string Ingest = "ingest";
-
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Admin, Analyst, Ingest };
-}
-
-/// <summary>Authorization policy names.</summary>
-public static class Policies
-{
-    /// <summary>ingest or admin; anonymous too where configuration allows it.</summary>
-    public const string Ingest = "ingest";
-
-    /// <summary>analyst or admin.</summary>
-    public const string Analyst = "analyst";
-
-    /// <summary>admin only.</summary>
-    public const string Admin = "admin";
-}

@@ -1,28 +1,6 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Ott.Grains.Common;
-
-/// <summary>When grain state is written (configuration section <c>Ott:WriteBehind</c>; DESIGN.md invariant 4).</summary>
-public sealed class WriteBehindOptions
-{
-    public const string Section = "Ott:WriteBehind";
-
-    /// <summary>Write after this many unsaved changes.</summary>
-    [Range(1, 100_000)]
-    public int MaxUnsavedChanges { get; set; } = 50;
-
-    /// <summary>Write unsaved changes at least this often.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
-    public TimeSpan MaxUnsavedAge { get; set; } = TimeSpan.FromSeconds(30);
-}
-
-/// <summary>Names of the storage providers every profile configures.</summary>
-public static class StorageNames
-{
-    /// <summary>Grain state of users, devices, regions and the other analysis grains.</summary>
-    public const string Grains = "ott-state";
-}
 
 /// <summary>
 /// Base for grains whose state changes on the per-event path: changes are counted and written behind, after

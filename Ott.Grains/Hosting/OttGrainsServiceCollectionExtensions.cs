@@ -41,11 +41,8 @@ public static class OttGrainsServiceCollectionExtensions
 
         services.AddSingleton(sp => new RiskScorer(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
 
-        // The pack is loaded now, while the host is built, so a bad pack stops start-up with its path and reason.
-        services.AddValidatedOptions<ComplianceOptions>(configuration, ComplianceOptions.Section);
-        var pack = RegulationPackLoader.Load(configuration[$"{ComplianceOptions.Section}:{nameof(ComplianceOptions.PackPath)}"]);
-        services.AddSingleton(pack);
-        services.AddSingleton(sp => new ComplianceEngine(pack, sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
+        services.AddRegulationPack(configuration);
+        services.AddSingleton(sp => new ComplianceEngine(sp.GetRequiredService<RegulationPack>(), sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
         services.AddSingleton(sp => new ComplianceStage(sp.GetRequiredService<ComplianceEngine>(), sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
         services.AddSingleton<PipelineCounters>();
 
@@ -101,8 +98,19 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<EventLogOptions>(configuration, EventLogOptions.Section);
         services.AddValidatedOptions<SegmentOptions>(configuration, SegmentOptions.Section);
         services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.Section);
+        services.AddRegulationPack(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// The compliance options and the regulation pack they name, loaded once from the validated options. Start-up
+    /// resolves the pack before the host starts (<c>StartupGuard.ValidateOptions</c>), so a bad pack stops it with its
+    /// path and reason.
+    /// </summary>
+    public static IServiceCollection AddRegulationPack(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddValidatedOptions<ComplianceOptions>(configuration, ComplianceOptions.Section);
-        services.AddSingleton(RegulationPackLoader.Load(configuration[$"{ComplianceOptions.Section}:{nameof(ComplianceOptions.PackPath)}"]));
+        services.TryAddSingleton(sp => RegulationPackLoader.Load(sp.GetRequiredService<IOptions<ComplianceOptions>>().Value.PackPath));
         return services;
     }
 

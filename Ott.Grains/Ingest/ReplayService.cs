@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,22 +7,6 @@ using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
 
 namespace Ott.Grains.Ingest;
-
-/// <summary>When logged-but-unassessed events are published again (configuration section <c>Ott:Replay</c>).</summary>
-public sealed class ReplayOptions
-{
-    public const string Section = "Ott:Replay";
-
-    /// <summary>How old an unassessed event must be before it is published again.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(30);
-
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
-
-    [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 1_000;
-}
 
 /// <summary>
 /// Publishes again the events the log holds without an assessment after the grace period (a publish that failed,

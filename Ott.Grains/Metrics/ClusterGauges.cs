@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,15 +7,6 @@ using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
 
 namespace Ott.Grains.Metrics;
-
-/// <summary>How often the cluster-wide gauges are re-read (configuration section <c>Ott:Metrics</c>).</summary>
-public sealed class MetricsOptions
-{
-    public const string Section = "Ott:Metrics";
-
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan GaugeInterval { get; set; } = TimeSpan.FromSeconds(10);
-}
 
 /// <summary>
 /// Cluster-wide gauges on the <c>Ott.Pipeline</c> meter: events pending in the log, fraud rings and graph size,

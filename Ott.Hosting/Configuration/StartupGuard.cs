@@ -16,8 +16,13 @@ public static class StartupGuard
     /// Runs the options validation registered with ValidateOnStart now, before the host starts, so a bad value is
     /// reported by <see cref="RunAsync"/> as a message instead of a host start-up failure log with a stack trace.
     /// </summary>
-    public static void ValidateOptions(IServiceProvider services) =>
+    public static void ValidateOptions(IServiceProvider services)
+    {
         services.GetService<IStartupValidator>()?.Validate();
+
+        // The regulation pack is loaded from the validated options; a bad pack is a configuration error too.
+        services.GetService<RegulationPack>();
+    }
 
     public static async Task<int> RunAsync(Func<Task> run)
     {

@@ -2,8 +2,8 @@
 -- Idempotent (IF NOT EXISTS everywhere). Written once, in PostgreSQL's dialect: apply it with
 --   psql "$CONNECTION" -v ON_ERROR_STOP=1 -f deploy/sql/001_schema.sql     (deploy/postgres.sh does so)
 -- The application embeds this file and applies it at start-up (Ott.Hosting/Storage/SqlSchema.cs). For SQLite (the
--- embedded profile, which nobody applies by hand) it translates the one construct SQLite spells differently: an
--- identity key, "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY", becomes "INTEGER PRIMARY KEY AUTOINCREMENT".
+-- embedded profile, which nobody applies by hand) it rewrites the one construct SQLite spells differently: the
+-- identity keys (PostgreSQL's identity column becomes SQLite's autoincrementing integer key).
 -- Times are UTC ticks (bigint) so both engines compare them the same way.
 CREATE TABLE IF NOT EXISTS ott_events (
     event_id varchar(128) PRIMARY KEY,
