@@ -14,7 +14,7 @@ public sealed class EmailSettings
     public List<string> To { get; set; } = [];
 }
 
-/// <summary>Alerting settings (configuration section <c>Ott:Alerts</c>; RISK.md section 9).</summary>
+/// <summary>Alerting settings (configuration section <c>Ott:Alerts</c>; docs/alerts.md, "Alerts").</summary>
 public sealed class AlertOptions
 {
     public const string Section = "Ott:Alerts";

@@ -3,7 +3,7 @@ using Ott.Grains.Interfaces;
 
 namespace Ott.Grains.Segments;
 
-/// <summary>The parameters of one segment (RISK.md section 3).</summary>
+/// <summary>The parameters of one segment (docs/alerts.md, "Segments").</summary>
 public sealed class SegmentParameters
 {
     [Range(1.0, 20.0)] public double ThresholdHigh { get; set; } = 8.0;
@@ -30,7 +30,7 @@ public sealed class SegmentOptions : IValidatableObject
     [Range(1, 3650)] public int DormantDays { get; set; } = 90;
     [Range(1, 3650)] public int InactiveDays { get; set; } = 30;
 
-    /// <summary>Parameters per segment name; the defaults are RISK.md's table.</summary>
+    /// <summary>Parameters per segment name; the defaults are the table of docs/alerts.md ("Segments").</summary>
     public Dictionary<string, SegmentParameters> Parameters { get; set; } = new(StringComparer.Ordinal)
     {
         [SegmentNames.Suspicious] = new() { ThresholdHigh = 6.0, AnomalySensitivity = 1.5, SeverityMultiplier = 1.5, Channels = ["log", "webhook", "slack", "email"] },
