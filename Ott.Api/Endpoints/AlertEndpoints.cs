@@ -20,7 +20,7 @@ public sealed record MlPerformance(QualityReport Quality, int? AnomalyModelVersi
 /// <summary>One segment in <c>GET /api/v1/analytics/segments</c>.</summary>
 public sealed record SegmentSummary(string Segment, long Users, SegmentParameters Parameters, LearnedThreshold Learning);
 
-/// <summary>Alerts (list, acknowledge, live stream), segment analytics and assessment outcomes (RISK.md 3, 4, 9).</summary>
+/// <summary>Alerts (list, acknowledge, live stream), segment analytics and assessment outcomes (docs/alerts.md).</summary>
 public static class AlertEndpoints
 {
     public const int MaxLimit = 1_000;

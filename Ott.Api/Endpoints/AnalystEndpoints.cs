@@ -7,7 +7,7 @@ using Ott.Grains.Logs;
 
 namespace Ott.Api.Endpoints;
 
-/// <summary>Analyst reads under <c>/api/v1</c>: users, assessments, devices and regions (API.md).</summary>
+/// <summary>Analyst reads under <c>/api/v1</c>: users, assessments, devices and regions (docs/api.md).</summary>
 public static class AnalystEndpoints
 {
     public const int DefaultAssessmentLimit = 50;

@@ -25,7 +25,7 @@ public sealed record IncidentRequest(string? Reason, IReadOnlyList<string>? User
 /// <summary>Body of <c>POST /api/v1/incidents/{id}/notified</c>.</summary>
 public sealed record NotifiedRequest(string? Regulation);
 
-/// <summary>Regulations, compliance check, data-subject requests and breach incidents (REGULATIONS.md).</summary>
+/// <summary>Regulations, compliance check, data-subject requests and breach incidents (docs/regulations.md).</summary>
 public static class ComplianceEndpoints
 {
     public static RouteGroupBuilder MapComplianceApi(this IEndpointRouteBuilder app)

@@ -2,7 +2,7 @@ using Ott.Api.Events;
 
 namespace Ott.Api.Endpoints;
 
-/// <summary>Ingest: <c>POST /events</c> and <c>POST /events/batch</c> (API.md).</summary>
+/// <summary>Ingest: <c>POST /events</c> and <c>POST /events/batch</c> (docs/api.md).</summary>
 public static class EventsEndpoints
 {
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)

@@ -25,7 +25,7 @@ public sealed record ComplianceSummary(long Low, long Medium, long High, long Cr
 /// <summary><c>POST /process/drain</c>: whether every accepted event had its assessment before the timeout, and the counts.</summary>
 public sealed record DrainResult(bool Drained, long Accepted, long Assessed, long Pending, long Failed, long Duplicates, double WaitedSeconds);
 
-/// <summary>The original product's routes, kept for its users (API.md): stats, latest results, summary, drain.</summary>
+/// <summary>The original product's routes, kept for its users (docs/api.md): stats, latest results, summary, drain.</summary>
 public static class LegacyEndpoints
 {
     public static RouteGroupBuilder MapLegacyApi(this IEndpointRouteBuilder app)

@@ -5,7 +5,7 @@ using Ott.Grains.Interfaces;
 
 namespace Ott.Api.Endpoints;
 
-/// <summary>The fraud-ring graph for analysts (RISK.md section 7).</summary>
+/// <summary>The fraud-ring graph for analysts (docs/scoring.md, "Fraud rings").</summary>
 public static class NetworkEndpoints
 {
     private static readonly string[] Kinds = ["device", "ip", "payment", "mixed"];

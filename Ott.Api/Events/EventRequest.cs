@@ -1,7 +1,7 @@
 namespace Ott.Api.Events;
 
 /// <summary>
-/// The event as clients send it (API.md), for the OpenAPI document. The body is validated field by field from the
+/// The event as clients send it (docs/api.md), for the OpenAPI document. The body is validated field by field from the
 /// raw JSON by <see cref="EventValidator"/>, so every failing field is reported, not just the first.
 /// </summary>
 public sealed record EventRequest

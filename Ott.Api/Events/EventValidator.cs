@@ -24,8 +24,8 @@ public sealed record EventValidation(OttEvent? Event, string? EventId, IReadOnly
 }
 
 /// <summary>
-/// Input handling of SECURITY.md, applied to a parsed JSON element: stage 1 (schema, types, lengths, allowed
-/// values, the identifier allow-list of API.md), stage 2 (attack patterns in free-text values: error_code and
+/// Input handling of docs/security.md, applied to a parsed JSON element: stage 1 (schema, types, lengths, allowed
+/// values, the identifier rule of docs/api.md), stage 2 (attack patterns in free-text values: error_code and
 /// extra_metadata string values) and stage 3 (sanitisation of what is stored: control characters removed, NFC).
 /// Reports every failing field, not just the first.
 /// </summary>

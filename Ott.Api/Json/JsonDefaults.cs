@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 
 namespace Ott.Api.Json;
 
-/// <summary>The JSON conventions of the API (API.md): snake_case names and enum values, UTC times with Z, nulls omitted.</summary>
+/// <summary>The JSON conventions of the API (docs/api.md): snake_case names and enum values, UTC times with Z, nulls omitted.</summary>
 public static class JsonDefaults
 {
     public static void Apply(JsonSerializerOptions options)

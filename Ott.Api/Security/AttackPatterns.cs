@@ -16,7 +16,7 @@ public sealed record AttackPattern(string Name, string Family, Regex Regex)
 }
 
 /// <summary>
-/// Stage 2 of input handling (SECURITY.md): known attack patterns in free-text values. A value is checked as sent
+/// Stage 2 of input handling (docs/security.md): known attack patterns in free-text values. A value is checked as sent
 /// and after decoding (URL-decoding twice, HTML entities, SQL comments removed, whitespace collapsed, lower case), so
 /// encoded variants are caught. Identifiers never reach this stage: their allow-list already excludes every
 /// character these patterns need, which is why ids like <c>walter</c> or <c>update_1</c> are safe.

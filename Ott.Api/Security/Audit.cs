@@ -6,7 +6,7 @@ namespace Ott.Api.Security;
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
 public sealed class AuditedAttribute : Attribute;
 
-/// <summary>Writes an audit record after every request to an <see cref="AuditedAttribute"/> endpoint (SECURITY.md).</summary>
+/// <summary>Writes an audit record after every request to an <see cref="AuditedAttribute"/> endpoint (docs/security.md, "Audit trail").</summary>
 public sealed class AuditMiddleware(RequestDelegate next)
 {
     private static readonly string[] TargetKeys = ["user_id", "event_id", "device_id", "request_id", "incident_id"];

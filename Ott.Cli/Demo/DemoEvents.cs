@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Ott.Cli.Demo;
 
-/// <summary>Events the demo sends: valid per API.md, ids under the run's prefix, timestamps in the last hour.</summary>
+/// <summary>Events the demo sends: valid per docs/api.md, ids under the run's prefix, timestamps in the last hour.</summary>
 internal sealed class DemoEvents(string prefix, DateTimeOffset now)
 {
     private int _next;

@@ -5,7 +5,7 @@ using Ott.Grains.Interfaces;
 
 namespace Ott.Cli.Generate;
 
-/// <summary>An <see cref="OttEvent"/> as the JSON body <c>POST /events</c> takes (API.md): snake_case names, optional fields only when set.</summary>
+/// <summary>An <see cref="OttEvent"/> as the JSON body <c>POST /events</c> takes (docs/api.md): snake_case names, optional fields only when set.</summary>
 public static class EventWire
 {
     public static JsonObject ToJson(OttEvent e)

@@ -1,6 +1,6 @@
 namespace Ott.Grains.Interfaces;
 
-/// <summary>Risk level of an assessment relative to the threshold T (API.md).</summary>
+/// <summary>Risk level of an assessment relative to the threshold T (docs/api.md, "The assessment").</summary>
 public enum RiskLevel : byte
 {
     /// <summary>score &lt; T - 3</summary>

@@ -8,7 +8,7 @@ public sealed record Violation(
     [property: Id(2)] string Rule,
     [property: Id(3)] string Reason);
 
-/// <summary>The compliance stage's verdict on one event (API.md, assessment <c>compliance</c> section).</summary>
+/// <summary>The compliance stage's verdict on one event (docs/api.md, assessment <c>compliance</c> section).</summary>
 [GenerateSerializer, Immutable, Alias("ott.compliance-verdict")]
 public sealed record ComplianceVerdict
 {
@@ -23,7 +23,7 @@ public sealed record ComplianceVerdict
     [Id(3)] public required string PackVersion { get; init; }
 }
 
-/// <summary>Rule ids of the compliance stage (REGULATIONS.md "How an event is judged").</summary>
+/// <summary>Rule ids of the compliance stage (docs/regulations.md).</summary>
 public static class ComplianceRules
 {
     public const string Consent = "consent";

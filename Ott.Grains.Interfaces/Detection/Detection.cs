@@ -1,7 +1,7 @@
 namespace Ott.Grains.Interfaces;
 
 /// <summary>
-/// The anomaly stage's verdict (API.md <c>anomaly</c>). Before the first model is trained <see cref="Model"/> is
+/// The anomaly stage's verdict (docs/api.md <c>anomaly</c>). Before the first model is trained <see cref="Model"/> is
 /// <c>none</c> and every score is absent: nothing is invented.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ott.anomaly-verdict")]
@@ -25,7 +25,7 @@ public sealed record AnomalyVerdict
     public static AnomalyVerdict None { get; } = new() { Model = "none" };
 }
 
-/// <summary>The violation-prediction stage (API.md <c>violation</c>): the transparent baseline and the learned model.</summary>
+/// <summary>The violation-prediction stage (docs/api.md, assessment <c>violation</c>): the transparent baseline and the learned model.</summary>
 [GenerateSerializer, Immutable, Alias("ott.violation-prediction")]
 public sealed record ViolationPrediction
 {
@@ -33,7 +33,7 @@ public sealed record ViolationPrediction
     [Id(0)] public required double Likelihood { get; init; }
     [Id(1)] public required double Confidence { get; init; }
 
-    /// <summary>The baseline factors that fired (RISK.md section 6).</summary>
+    /// <summary>The baseline factors that fired (docs/scoring.md, "Violation prediction").</summary>
     [Id(2)] public required IReadOnlyList<string> RiskFactors { get; init; }
     [Id(3)] public required double BaselineLikelihood { get; init; }
     [Id(4)] public double? ModelLikelihood { get; init; }

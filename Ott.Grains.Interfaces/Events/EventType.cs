@@ -41,7 +41,7 @@ public enum SubscriptionPlan : byte
     Trial,
 }
 
-/// <summary>What the processing behind an event is for (API.md <c>purpose</c>).</summary>
+/// <summary>What the processing behind an event is for (docs/api.md <c>purpose</c>).</summary>
 public enum ProcessingPurpose : byte
 {
     Service = 1,
@@ -55,11 +55,11 @@ public enum ProcessingPurpose : byte
 /// <summary>Classification helpers over <see cref="EventType"/> shared by every stage.</summary>
 public static class EventTypes
 {
-    /// <summary>Error-like events: playback or authentication failures (RISK.md factor auth_or_playback_error).</summary>
+    /// <summary>Error-like events: playback or authentication failures (docs/scoring.md factor auth_or_playback_error).</summary>
     public static bool IsErrorLike(this EventType type) =>
         type is EventType.Error or EventType.LoginFailed or EventType.TokenRefreshFailed or EventType.PaymentFailed;
 
-    /// <summary>Authentication failures (RISK.md section 1: login_failed, token_refresh_failed).</summary>
+    /// <summary>Authentication failures (docs/scoring.md, "Rolling features": login_failed, token_refresh_failed).</summary>
     public static bool IsAuthFailure(this EventType type) =>
         type is EventType.LoginFailed or EventType.TokenRefreshFailed;
 

@@ -1,6 +1,6 @@
 namespace Ott.Grains.Interfaces;
 
-/// <summary>The kinds of identifier that link users (RISK.md section 7).</summary>
+/// <summary>The kinds of identifier that link users (docs/scoring.md, "Fraud rings").</summary>
 public enum LinkKind : byte
 {
     Device = 1,
@@ -84,7 +84,7 @@ public sealed record NetworkStats(
     [property: Id(5)] long Version);
 
 /// <summary>
-/// Singleton (key 0) owner of the user-identifier graph and its rings (RISK.md section 7). Fed about once a second
+/// Singleton (key 0) owner of the user-identifier graph and its rings (docs/scoring.md). Fed about once a second
 /// by each silo's aggregator with links new to their users (and users to flag), never once per event. Silos copy
 /// <see cref="GetSnapshotAsync"/> when <see cref="GetStatsAsync"/> shows a new version.
 /// </summary>

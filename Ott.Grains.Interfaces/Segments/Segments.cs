@@ -1,6 +1,6 @@
 namespace Ott.Grains.Interfaces;
 
-/// <summary>The six user segments (RISK.md section 3), in rule order.</summary>
+/// <summary>The six user segments (docs/alerts.md, "Segments"), in rule order.</summary>
 public static class SegmentNames
 {
     public const string Suspicious = "suspicious_user";
@@ -30,7 +30,7 @@ public sealed record SegmentDecision(
     [property: Id(1)] string Rule,
     [property: Id(2)] SegmentInputs Inputs);
 
-/// <summary>How the threshold T of an assessment was made (RISK.md section 4).</summary>
+/// <summary>How the threshold T of an assessment was made (docs/alerts.md, "Adaptive threshold").</summary>
 [GenerateSerializer, Immutable, Alias("ott.threshold-parts")]
 public sealed record ThresholdParts
 {
@@ -91,7 +91,7 @@ public sealed record LearnedThreshold(
 
 /// <summary>
 /// One per segment: keeps a bounded sample of assessment scores with known outcomes and, from 200 on, the learned
-/// threshold (RISK.md section 4). Called per outcome (analyst or simulation), never per event.
+/// threshold (docs/alerts.md, "Adaptive threshold"). Called per outcome (analyst or simulation), never per event.
 /// </summary>
 [Alias("ott.segment-learning")]
 public interface ISegmentLearningGrain : IGrainWithStringKey

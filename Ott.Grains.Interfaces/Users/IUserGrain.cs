@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Ott.Grains.Interfaces;
 
 /// <summary>
-/// One per user: keeps the rolling risk state (RISK.md section 1) and assesses each of the user's events.
+/// One per user: keeps the rolling risk state (docs/state.md) and assesses each of the user's events.
 /// Fed by the <see cref="EventStreams.Namespace"/> stream through an implicit subscription.
 /// </summary>
 [Alias("ott.user")]
@@ -14,7 +14,7 @@ public interface IUserGrain : IGrainWithStringKey
     Task<UserRiskProfile?> GetRiskProfileAsync();
 
     /// <summary>
-    /// Erases the user (SECURITY.md): grain state, logged events and assessments, the user's place on the devices
+    /// Erases the user (docs/security.md): grain state, logged events and assessments, the user's place on the devices
     /// they used, and completes their open requests. Null when nothing was known about the user.
     /// </summary>
     [Alias("erase")]
@@ -45,7 +45,7 @@ public sealed record AssessmentSummary(
     [property: Id(4)] RiskLevel RiskLevel,
     [property: Id(5)] IReadOnlyList<string> FactorCodes);
 
-/// <summary>Rolling features of a user at a point in event time (RISK.md section 1).</summary>
+/// <summary>Rolling features of a user at a point in event time (docs/scoring.md, "Rolling features").</summary>
 [GenerateSerializer, Immutable, Alias("ott.rolling-features")]
 public sealed record RollingFeatures
 {

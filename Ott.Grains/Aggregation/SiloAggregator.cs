@@ -28,7 +28,7 @@ public sealed class AggregationOptions
 /// <summary>
 /// Pre-aggregates, per silo, what user grains observe for devices and regions, and flushes it to the device and
 /// region grains about once a second: one call per active device or region per interval instead of one per event
-/// (DESIGN.md invariant 3). A failed flush keeps its data for the next one.
+/// (docs/architecture.md, "Invariants": no hot grain). A failed flush keeps its data for the next one.
 /// </summary>
 public sealed partial class SiloAggregator(
     IGrainFactory grains,

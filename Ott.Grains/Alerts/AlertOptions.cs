@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Alerts;
 
-/// <summary>Alerting settings (configuration section <c>Ott:Alerts</c>; RISK.md section 9).</summary>
+/// <summary>Alerting settings (configuration section <c>Ott:Alerts</c>; docs/alerts.md, "Alerts").</summary>
 public sealed class AlertOptions
 {
     public const string Section = "Ott:Alerts";

@@ -16,7 +16,7 @@ public sealed class AlertMark
 public readonly record struct AlertDecision(bool Raise, bool Repeat, string AlertId, RiskLevel Severity, string TopFactor, int Count);
 
 /// <summary>
-/// RISK.md section 9: an assessment at or above <c>high</c> raises an alert; severity = level, one step higher for
+/// docs/alerts.md: an assessment at or above <c>high</c> raises an alert; severity = level, one step higher for
 /// segments whose severity multiplier is at least 1.5; the same (user, top factor) within the dedupe window is a
 /// repeat of the first alert (its count grows) instead of a new one. Marks are capped per user.
 /// </summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Common;
 
-/// <summary>When grain state is written (configuration section <c>Ott:WriteBehind</c>; DESIGN.md invariant 4).</summary>
+/// <summary>When grain state is written (configuration section <c>Ott:WriteBehind</c>; docs/architecture.md, "Invariants": no write per event).</summary>
 public sealed class WriteBehindOptions
 {
     public const string Section = "Ott:WriteBehind";

@@ -11,7 +11,7 @@ public sealed record OverdueRequest(string RequestId, string Regulation, string 
 public sealed record LawDeadline(string Regulation, string Article, DateTimeOffset? Due, string Wording);
 
 /// <summary>
-/// Stage 1: judges an event against the laws of the user's region (REGULATIONS.md "How an event is judged").
+/// Stage 1: judges an event against the laws of the user's region (docs/regulations.md).
 /// Pure and thread-safe; the facts come from the regulation pack, the engine holds only the rules.
 /// </summary>
 public sealed class ComplianceEngine

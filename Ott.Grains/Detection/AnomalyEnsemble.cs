@@ -9,7 +9,7 @@ namespace Ott.Grains.Detection;
 public readonly record struct AnomalyScore(double Ensemble, double IForest, double Lof, bool IsAnomaly, int[] TopFeatures);
 
 /// <summary>
-/// Isolation Forest + LOF ensemble of RISK.md section 5 over standardised features. Training fits a
+/// Isolation Forest + LOF ensemble of docs/scoring.md ("Anomaly ensemble") over standardised features. Training fits a
 /// <see cref="StandardScaler"/>, an <see cref="IsolationForest"/> and a <see cref="LocalOutlierFactor"/> on the
 /// scaled data, scores every training row with both detectors (IForest on the trees; LOF leaving the row out of
 /// its own neighbourhood, as scikit-learn's training scores), keeps both sorted score lists to normalise new scores

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Detection;
 
-/// <summary>Model lifecycle settings (configuration section <c>Ott:Detection</c>; RISK.md sections 5 and 6).</summary>
+/// <summary>Model lifecycle settings (configuration section <c>Ott:Detection</c>; docs/scoring.md, "Anomaly ensemble" and "Violation prediction").</summary>
 public sealed class DetectionOptions
 {
     public const string Section = "Ott:Detection";

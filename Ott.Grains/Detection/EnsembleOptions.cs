@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Detection;
 
-/// <summary>Hyper-parameters of <see cref="AnomalyEnsemble"/> (RISK.md section 5).</summary>
+/// <summary>Hyper-parameters of <see cref="AnomalyEnsemble"/> (docs/scoring.md, "Anomaly ensemble").</summary>
 public sealed class EnsembleOptions
 {
     /// <summary>Isolation trees.</summary>

@@ -1,8 +1,8 @@
 namespace Ott.Grains.Detection;
 
 /// <summary>
-/// What <see cref="FeatureVector.Fill"/> needs for one event, taken from the user's rolling state (RISK.md sections
-/// 1 and 5). Null optional values mean "unknown" and become 0.
+/// What <see cref="FeatureVector.Fill"/> needs for one event, taken from the user's rolling state (docs/scoring.md,
+/// "Rolling features" and "Anomaly ensemble"). Null optional values mean "unknown" and become 0.
 /// </summary>
 public readonly record struct FeatureInputs(
     DateTimeOffset EventTimeUtc,
@@ -21,7 +21,7 @@ public readonly record struct FeatureInputs(
     bool HasConsent);
 
 /// <summary>
-/// The 14 anomaly features of RISK.md section 5, in the order of <see cref="Names"/>. Hour is the UTC hour plus
+/// The 14 anomaly features of docs/scoring.md, in the order of <see cref="Names"/>. Hour is the UTC hour plus
 /// minutes / 60 as the angle 2 pi h / 24 (sin, cos); weekday 0..6 with Monday = 0 (UTC); log_* are ln(1 + x) with
 /// missing, negative or NaN x counted as 0 (and +infinity capped at the largest double); error rate is errors over
 /// the error window (0 for an empty window); eu_without_consent is 1 for a GDPR-area event without consent.

@@ -3,7 +3,7 @@ using Ott.Grains.Interfaces;
 namespace Ott.Grains.Detection;
 
 /// <summary>
-/// Measures the detectors on a held-out split of the labelled examples (RISK.md section 6): a seeded shuffle of the
+/// Measures the detectors on a held-out split of the labelled examples (docs/scoring.md): a seeded shuffle of the
 /// examples in event-id order (<see cref="TrainingData"/>) keeps <see cref="DetectionOptions.TestShare"/> apart; the
 /// violation model is trained on the rest and, like the baseline (likelihood &gt; 0.7) and the anomaly ensemble (its
 /// own anomaly rule), measured on the held-out part only.

@@ -4,7 +4,7 @@ using Ott.Grains.Users;
 namespace Ott.Grains.Detection;
 
 /// <summary>
-/// The transparent six-factor baseline of RISK.md section 6 over the user's last 100 events (the current one
+/// The transparent six-factor baseline of docs/scoring.md over the user's last 100 events (the current one
 /// included). likelihood = min(1, sum of the fired factors' weights); confidence = min(1, events / 50).
 /// </summary>
 public static class ViolationBaseline

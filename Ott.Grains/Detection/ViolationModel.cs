@@ -6,7 +6,7 @@ using Microsoft.ML.Trainers;
 namespace Ott.Grains.Detection;
 
 /// <summary>
-/// The learned violation model (RISK.md section 6): ML.NET's L-BFGS logistic regression on standardised features
+/// The learned violation model (docs/scoring.md): ML.NET's L-BFGS logistic regression on standardised features
 /// (the 14 anomaly features and the 6 baseline indicators), trained on assessments with known outcomes. After
 /// training, the weights, bias and Platt calibration are read out, so scoring is a dot product: thread-safe, no
 /// prediction engine, no allocation.

@@ -88,7 +88,7 @@ public sealed record GeoIpResult(
 }
 
 /// <summary>
-/// IP to country, coordinates and anonymiser flags (RISK.md section 8) over MaxMind-format databases opened once
+/// IP to country, coordinates and anonymiser flags (docs/scoring.md, "Geo") over MaxMind-format databases opened once
 /// (in memory) and an optional <see cref="IpRangeTable"/>. Unknown or unconfigured never reads as clean: the result
 /// says <see cref="GeoLookupStatus.NotFound"/> / <see cref="GeoLookupStatus.NotConfigured"/> and which anonymiser
 /// sources were consulted. The range lists add to the Anonymous-IP database (labels <c>vpn</c>, <c>hosting</c>,

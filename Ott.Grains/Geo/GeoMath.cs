@@ -22,7 +22,7 @@ public sealed record TravelThresholds(double ImpossibleKmh = 1000, double Critic
     public static TravelThresholds Default { get; } = new();
 }
 
-/// <summary>Great-circle distance, speed and the impossible-travel verdict of RISK.md section 8.</summary>
+/// <summary>Great-circle distance, speed and the impossible-travel verdict of docs/scoring.md ("Geo").</summary>
 public static class GeoMath
 {
     /// <summary>Mean Earth radius used by the haversine formula.</summary>

@@ -15,7 +15,7 @@ public sealed record LastLocation(
     [property: Id(3)] string Country);
 
 /// <summary>
-/// The geo stage (RISK.md section 8): IP to country and location (MaxMind-format database from configuration),
+/// The geo stage (docs/scoring.md, "Geo"): IP to country and location (MaxMind-format database from configuration),
 /// anonymiser flags (Anonymous-IP database, the shipped VPN/datacenter ranges, an operator's Tor list), and impossible
 /// travel from the user's last located event. Without a location database the location factors are unknown and
 /// say so; they never read as clean. One per silo; thread-safe.

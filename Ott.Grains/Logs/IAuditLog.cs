@@ -22,8 +22,8 @@ public sealed record AuditRecord
 }
 
 /// <summary>
-/// Append-only audit trail (SECURITY.md). Nothing can edit or delete a record through the API; embedded: in memory,
-/// bounded; production: a database table (a later issue).
+/// Append-only audit trail (docs/security.md, "Audit trail"). Nothing can edit or delete a record through the API;
+/// with memory storage: in memory, bounded; with SQL storage: the <c>ott_audit</c> table.
 /// </summary>
 public interface IAuditLog
 {

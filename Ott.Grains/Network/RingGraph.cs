@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Ott.Grains.Network;
 
 /// <summary>
-/// The fraud-ring engine of RISK.md section 7: users linked through identifiers (device, IP, payment method), with an
+/// The fraud-ring engine of docs/scoring.md: users linked through identifiers (device, IP, payment method), with an
 /// incremental union-find (path compression, union by size) over users. An identifier shared by more than
 /// <see cref="HubCap"/> users is a hub and joins nothing; a component of at least <see cref="MinRingSize"/> users is
 /// a ring with a stable id <c>ring-N</c>. The id rules, the risk formula and the cost of each call are in README.md

@@ -1,6 +1,6 @@
 namespace Ott.Grains.Scoring;
 
-/// <summary>The factor codes of RISK.md section 2, as they appear in assessments.</summary>
+/// <summary>The factor codes of docs/scoring.md ("Factors"), as they appear in assessments.</summary>
 public static class FactorCodes
 {
     public const string AuthOrPlaybackError = "auth_or_playback_error";

@@ -15,7 +15,7 @@ public sealed record ScoreResult(
     double Threshold);
 
 /// <summary>
-/// Scores one event from its rolling observation with the rule factors of RISK.md section 2. Pure: same input,
+/// Scores one event from its rolling observation with the rule factors of docs/scoring.md ("Factors"). Pure: same input,
 /// same result. Stages added later (compliance, anomaly, prediction, network, geo) contribute their own factors
 /// through <see cref="Score"/>'s <c>extraFactors</c>.
 /// </summary>

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Scoring;
 
-/// <summary>Points and conditions of the rule factors (configuration section <c>Ott:Scoring</c>; RISK.md section 2).</summary>
+/// <summary>Points and conditions of the rule factors (configuration section <c>Ott:Scoring</c>; docs/scoring.md, "Factors").</summary>
 public sealed class ScoringOptions : IValidatableObject
 {
     public const string Section = "Ott:Scoring";

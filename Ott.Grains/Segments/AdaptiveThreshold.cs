@@ -3,7 +3,7 @@ using Ott.Grains.Interfaces;
 namespace Ott.Grains.Segments;
 
 /// <summary>
-/// T = base x (1 - a_time - a_region), clamped to [Min, Max] (RISK.md section 4). Stricter (lower) at night in the
+/// T = base x (1 - a_time - a_region), clamped to [Min, Max] (docs/alerts.md). Stricter (lower) at night in the
 /// region's local time and where the region's 7-day violation rate is high; base = the segment's threshold, or the
 /// learned one when the segment has enough outcomes.
 /// </summary>

@@ -3,7 +3,7 @@ using Ott.Grains.Interfaces;
 namespace Ott.Grains.Segments;
 
 /// <summary>
-/// Chooses a user's segment from the rules of RISK.md section 3, first match wins: suspicious (violations in 30 d
+/// Chooses a user's segment from the rules of docs/alerts.md, first match wins: suspicious (violations in 30 d
 /// above the limit, in a fraud ring, or enough critical assessments in 7 d), new (young account, few events), power
 /// (many events, no violations, old account), dormant / inactive (the gap before this event), normal.
 /// </summary>

@@ -19,7 +19,7 @@ public sealed class SegmentOptions : IValidatableObject
     [Range(1, 3650)] public int DormantDays { get; set; } = 90;
     [Range(1, 3650)] public int InactiveDays { get; set; } = 30;
 
-    /// <summary>Parameters per segment name; the defaults are RISK.md's table.</summary>
+    /// <summary>Parameters per segment name; the defaults are the table of docs/alerts.md ("Segments").</summary>
     public Dictionary<string, SegmentParameters> Parameters { get; set; } = new(StringComparer.Ordinal)
     {
         [SegmentNames.Suspicious] = new() { ThresholdHigh = 6.0, AnomalySensitivity = 1.5, SeverityMultiplier = 1.5, Channels = ["log", "webhook", "slack", "email"] },

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Segments;
 
-/// <summary>The parameters of one segment (RISK.md section 3).</summary>
+/// <summary>The parameters of one segment (docs/alerts.md, "Segments").</summary>
 public sealed class SegmentParameters
 {
     [Range(1.0, 20.0)] public double ThresholdHigh { get; set; } = 8.0;

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Ott.Grains.Segments;
 
-/// <summary>Adaptive threshold settings (configuration section <c>Ott:Threshold</c>; RISK.md section 4).</summary>
+/// <summary>Adaptive threshold settings (configuration section <c>Ott:Threshold</c>; docs/alerts.md, "Adaptive threshold").</summary>
 public sealed class ThresholdOptions
 {
     public const string Section = "Ott:Threshold";

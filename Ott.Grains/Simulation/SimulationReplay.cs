@@ -12,7 +12,7 @@ public readonly record struct ReplayedEvent(SimulatedEvent Simulated, Observatio
 
 /// <summary>
 /// Replays simulated events through the per-user rolling state and builds the anomaly features as the user
-/// pipeline does (RISK.md sections 1 and 5), for tests and the model-quality report. Pure; one state per user.
+/// pipeline does (docs/scoring.md), for tests and the model-quality report. Pure; one state per user.
 /// </summary>
 public static class SimulationReplay
 {

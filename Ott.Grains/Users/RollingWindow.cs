@@ -15,7 +15,7 @@ public readonly record struct Observation(
 
 /// <summary>
 /// The engine over <see cref="UserRollingState"/>: places each event by event time and computes the rolling
-/// features of RISK.md section 1. Windows (t = the event's time):
+/// features of docs/scoring.md ("Rolling features"). Windows (t = the event's time):
 /// <list type="bullet">
 /// <item>1 h: events with time in (t - 1 h, t], exact from the detail list.</item>
 /// <item>24 h: the UTC hour of t and the 23 before it (hour buckets).</item>

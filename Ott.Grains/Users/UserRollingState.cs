@@ -3,7 +3,7 @@ using Ott.Grains.Interfaces;
 namespace Ott.Grains.Users;
 
 /// <summary>
-/// The persisted rolling state of one user (RISK.md section 1). Plain data; <see cref="RollingWindow"/> is the engine
+/// The persisted rolling state of one user (docs/state.md). Plain data; <see cref="RollingWindow"/> is the engine
 /// that updates it. Every collection has a cap (see <see cref="RollingWindowOptions"/>), so the serialized size is
 /// bounded however many events arrive (docs/state.md gives the bound and the test that proves it).
 /// </summary>

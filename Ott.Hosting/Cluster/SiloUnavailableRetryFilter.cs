@@ -7,7 +7,7 @@ namespace Ott.Hosting;
 
 /// <summary>
 /// Retries a grain call that failed because its silo died and the cluster has not yet declared it dead (the window
-/// ORLEANS.md measured at 11-14 s with default membership timings): the call is sent again, with back-off, for up
+/// docs/orleans.md gives: 11-14 s with default membership timings): the call is sent again, with back-off, for up
 /// to <see cref="Budget"/>, after which the failure surfaces (the API answers 503). Only calls made outside a grain
 /// (HTTP requests, hosted services) are retried, and none once the process is stopping; a grain retrying inside
 /// its turn would stall its own queue.

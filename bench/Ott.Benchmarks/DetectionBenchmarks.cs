@@ -4,7 +4,7 @@ using Ott.Grains.Simulation;
 
 namespace Ott.Benchmarks;
 
-/// <summary>Anomaly ensemble: scoring one event and retraining on 10,000 samples (RISK.md section 5 targets).</summary>
+/// <summary>Anomaly ensemble: scoring one event and retraining on 10,000 samples (docs/scoring.md, "Anomaly ensemble"; targets in docs/performance.md).</summary>
 [MemoryDiagnoser]
 public class DetectionBenchmarks
 {

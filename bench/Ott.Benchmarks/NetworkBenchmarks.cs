@@ -4,7 +4,7 @@ using Ott.Grains.Network;
 
 namespace Ott.Benchmarks;
 
-/// <summary>Cost of a new link in a warm ring graph (RISK.md section 7; issue 5 target: 5 us per link).</summary>
+/// <summary>Cost of a new link in a warm ring graph (docs/scoring.md, "Fraud rings"; issue 5 target: 5 us per link).</summary>
 [MemoryDiagnoser]
 public class NetworkBenchmarks
 {

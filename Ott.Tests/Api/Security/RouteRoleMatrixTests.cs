@@ -12,7 +12,7 @@ public class RouteRoleMatrixTests
 
     private static readonly string[] Callers = ["none", "ingest", "analyst", "admin", "expired", "wrong-signature"];
 
-    /// <summary>Who may call what (API.md). A route missing from here fails the test: classify new routes.</summary>
+    /// <summary>Who may call what (docs/api.md, "Routes and roles"). A route missing from here fails the test: classify new routes.</summary>
     private static Access Classify(string method, string route) => (method, route) switch
     {
         (_, "/token" or "/health/live" or "/health/ready" or "/metrics" or "/openapi/{documentName}.json" or "/") => Access.Public,
