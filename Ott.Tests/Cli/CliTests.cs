@@ -157,6 +157,38 @@ public class CliTests
         });
     }
 
+    [Test]
+    public async Task Demo_WithoutUrl_StartsTheApiAsAChildProcess_AndStopsIt()
+    {
+        var (code, output) = await RunAsync(["demo", "--only", "6"], network: true);
+
+        var url = System.Text.RegularExpressions.Regex.Match(output, @"API up at (http://127\.0\.0\.1:\d+)").Groups[1].Value;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var stillUp = url.Length > 0 && await Answers(http, url);
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(0), output);
+            Assert.That(output, Does.Contain("starting the API with a co-hosted silo as a child process"));
+            Assert.That(url, Is.Not.Empty, output);
+            Assert.That(output, Does.Contain("6. Compliance ROI"));
+            Assert.That(output, Does.Contain("All scenarios ran."));
+            Assert.That(stillUp, Is.False, "the child API is stopped when the demo ends");
+        });
+
+        static async Task<bool> Answers(HttpClient http, string url)
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(url + "/health/live"));
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }
+    }
+
     private async Task<(int Code, string Output)> RunAsync(string[] args, bool network = false)
     {
         var writer = new StringWriter();
