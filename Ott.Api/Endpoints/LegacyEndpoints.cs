@@ -91,10 +91,10 @@ public static class LegacyEndpoints
             log = await events.GetEventStatsAsync(cancellationToken);
             if (log.Pending == 0)
             {
-                if (services.GetService<SiloAggregator>() is { } aggregator)
+                if (services.GetService<AggregateFlusher>() is { } aggregates)
                 {
-                    // Co-hosted silo: push this silo's device and region aggregates now, so reads after a drain see them.
-                    await aggregator.FlushAsync(cancellationToken);
+                    // Co-hosted silo: push this silo's batched aggregates now, so reads after a drain see them.
+                    await aggregates.FlushAsync(cancellationToken);
                 }
 
                 assessed = await assessments.GetAssessmentStatsAsync(cancellationToken);

@@ -2,8 +2,8 @@ namespace Ott.Grains.Interfaces;
 
 /// <summary>
 /// One per UTC day (key <c>yyyy-MM-dd</c>): the day's assessment counts by level, action, factor, regulation and
-/// region. Fed about once a second by each silo's aggregator (never once per event); the analytics endpoints read
-/// one grain per day of their window instead of scanning assessments.
+/// region. Fed about once a second by each silo's analytics day batcher (never once per event); the analytics
+/// endpoints read one grain per day of their window instead of scanning assessments.
 /// </summary>
 [Alias("ott.analytics-day")]
 public interface IAnalyticsDayGrain : IGrainWithStringKey

@@ -30,8 +30,8 @@ public sealed record PiplRouteView
 }
 
 /// <summary>
-/// One per calendar year and route (key <c>2026:CN-US</c>). Fed about once a second by the silo aggregators with
-/// persons new to the route; a user grain reports a person once per year and route, so the rate is tiny.
+/// One per calendar year and route (key <c>2026:CN-US</c>). Fed about once a second by each silo's PIPL transfer
+/// batcher with persons new to the route; a user grain reports a person once per year and route, so the rate is tiny.
 /// </summary>
 [Alias("ott.pipl-transfer")]
 public interface IPiplTransferGrain : IGrainWithStringKey

@@ -110,9 +110,9 @@ public sealed record ModelBlobs(
 
 /// <summary>
 /// Singleton (key 0) owner of the models: a bounded reservoir of feature vectors (fed once a second by each silo's
-/// aggregator), the labelled examples (fed per outcome), training (every 24 h, after 5,000 new samples, or on
-/// request), versions, persistence and the quality measurement. Silos poll <see cref="GetVersionsAsync"/> and load
-/// new models into a local cache: no call per event.
+/// feature sample batcher), the labelled examples (fed per outcome), training (every 24 h, after 5,000 new samples,
+/// or on request), versions, persistence and the quality measurement. Silos poll <see cref="GetVersionsAsync"/> and
+/// load new models into a local cache: no call per event.
 /// </summary>
 [Alias("ott.models")]
 public interface IModelGrain : IGrainWithIntegerKey

@@ -2,7 +2,7 @@ namespace Ott.Grains.Interfaces;
 
 /// <summary>
 /// One per device: which users and IPs used it, and whether it is shared. Fed about once a second by each
-/// silo's aggregator with what that silo saw, never once per event.
+/// silo's device batcher with what that silo saw, never once per event.
 /// </summary>
 [Alias("ott.device")]
 public interface IDeviceGrain : IGrainWithStringKey

@@ -85,7 +85,7 @@ public sealed record NetworkStats(
 
 /// <summary>
 /// Singleton (key 0) owner of the user-identifier graph and its rings (docs/scoring.md). Fed about once a second
-/// by each silo's aggregator with links new to their users (and users to flag), never once per event. Silos copy
+/// by each silo's network batcher with links new to their users (and users to flag), never once per event. Silos copy
 /// <see cref="GetSnapshotAsync"/> when <see cref="GetStatsAsync"/> shows a new version.
 /// </summary>
 [Alias("ott.network")]

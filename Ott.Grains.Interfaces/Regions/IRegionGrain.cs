@@ -4,7 +4,7 @@ namespace Ott.Grains.Interfaces;
 
 /// <summary>
 /// One per region code: counts of events by type and of assessments by level, per day. Fed about once a second
-/// by each silo's aggregator, never once per event.
+/// by each silo's region batcher, never once per event.
 /// </summary>
 [Alias("ott.region")]
 public interface IRegionGrain : IGrainWithStringKey

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Aggregation;
 using Ott.Grains.Alerts;
+using Ott.Grains.Analytics;
 using Ott.Grains.Common;
 using Ott.Grains.Compliance;
 using Ott.Grains.Detection;
@@ -13,6 +14,7 @@ using Ott.Grains.Network;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
 using Ott.Grains.Metrics;
+using Ott.Grains.Regions;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
 using Ott.Grains.Users;
@@ -24,7 +26,7 @@ public static class OttGrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds everything a silo needs besides Orleans providers: validated options, engines, the embedded log,
-    /// the aggregator and the replay service.
+    /// the per-silo aggregate batchers and their flusher, and the replay service.
     /// </summary>
     public static IServiceCollection AddOttGrains(this IServiceCollection services, IConfiguration configuration)
     {
@@ -78,12 +80,35 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.Section);
         services.AddSingleton<ClusterGauges>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterGauges>());
-        services.AddSingleton<SiloAggregator>();
-        services.AddHostedService(sp => sp.GetRequiredService<SiloAggregator>());
+
+        // Per-event side effects batched per silo: user grains observe in this order; one flusher flushes them all.
+        services.AddAggregateBatcher<DeviceBatcher>();
+        services.AddAggregateBatcher<RegionBatcher>();
+        services.AddAggregateBatcher<AnalyticsDayBatcher>();
+        services.AddAggregateBatcher<PiplTransferBatcher>();
+        services.AddAggregateBatcher<NetworkBatcher>();
+        services.AddAggregateBatcher<FeatureSampleBatcher>();
+        services.AddAggregateBatcher<SegmentMoveBatcher>();
+        services.AddSingleton<AggregateFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AggregateFlusher>());
+
         services.AddSingleton<RetentionService>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
         services.AddSingleton<ReplayService>();
         services.AddHostedService(sp => sp.GetRequiredService<ReplayService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds one per-silo batcher: a single instance that user grains call as an <see cref="IAssessmentObserver"/> for
+    /// every assessed event and that <see cref="AggregateFlusher"/> flushes as an <see cref="IAggregateBatcher"/>.
+    /// </summary>
+    public static IServiceCollection AddAggregateBatcher<T>(this IServiceCollection services)
+        where T : class, IAssessmentObserver, IAggregateBatcher
+    {
+        services.AddSingleton<T>();
+        services.AddSingleton<IAssessmentObserver>(sp => sp.GetRequiredService<T>());
+        services.AddSingleton<IAggregateBatcher>(sp => sp.GetRequiredService<T>());
         return services;
     }
 

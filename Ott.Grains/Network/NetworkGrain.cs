@@ -33,9 +33,9 @@ public sealed class NetworkState
 }
 
 /// <summary>
-/// The singleton (key 0) network grain: a thin shell over <see cref="RingGraph"/>. Links arrive in batches from the
-/// silo aggregators (only identifiers new to a user), so its load is the rate of new links, not of events
-/// (docs/scaling.md gives the measured capacity and how to partition past one grain). A newly formed ring raises a
+/// The singleton (key 0) network grain: a thin shell over <see cref="RingGraph"/>. Links arrive in batches from each
+/// silo's <see cref="NetworkBatcher"/> (only identifiers new to a user), so its load is the rate of new links, not of
+/// events (docs/scaling.md gives the measured capacity and how to partition past one grain). A newly formed ring raises a
 /// <c>fraud_ring</c> alert. New links are appended to the <see cref="INetworkLinkLog"/> and the small rest of the state
 /// (flags, version) written with them, behind (every <see cref="WriteBehindOptions.MaxUnsavedChanges"/> changes or
 /// <see cref="WriteBehindOptions.MaxUnsavedAge"/>): a write costs the new links, not the whole graph. The graph is

@@ -66,7 +66,7 @@ public sealed class SegmentLearningGrain(
         this.GetPrimaryKeyString(), (int)Math.Min(int.MaxValue, State.Outcomes), State.Quantile, State.Value, State.LearnedAt));
 }
 
-/// <summary>Users per current segment (key 0), fed by the silo aggregators once a second.</summary>
+/// <summary>Users per current segment (key 0), fed once a second by each silo's <see cref="SegmentMoveBatcher"/>.</summary>
 public sealed class SegmentStatsGrain(
     [PersistentState("segment-stats", StorageNames.Grains)] IPersistentState<Dictionary<string, long>> state,
     IOptions<WriteBehindOptions> writeBehind) : WriteBehindGrain<Dictionary<string, long>>(state, writeBehind), ISegmentStatsGrain

@@ -15,8 +15,9 @@ namespace Ott.Grains.Users;
 
 /// <summary>
 /// One per user. Subscribed implicitly to the user's event stream; for each event: update the rolling state,
-/// score it, write the assessment to the log, and hand per-device and per-region facts to the silo aggregator
-/// (no grain call per event). State is written behind.
+/// score it, write the assessment to the log, and hand the assessed event to every registered
+/// <see cref="IAssessmentObserver"/> (the per-silo batchers of devices, regions, analytics, network, PIPL, model
+/// samples and segments: no grain call per event). State is written behind.
 /// [RandomPlacement]: user grains are activated by the stream pulling agents; resource-optimised placement's local
 /// preference piles them onto the agents' silos in a quiet cluster, random placement spreads per-event work evenly
 /// (docs/decisions.md).
@@ -33,13 +34,16 @@ public sealed partial class UserGrain(
     AlertDispatcher alerts,
     IAssessmentLog assessments,
     IEventLog events,
-    SiloAggregator aggregator,
+    IEnumerable<IAssessmentObserver> observers,
     PipelineCounters counters,
     TimeProvider time,
     ILogger<UserGrain> logger)
     : WriteBehindGrain<UserRollingState>(state, writeBehind), IUserGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<OttEvent>
 {
     private readonly RollingWindow _window = new(rolling.Value);
+
+    // An array, so the per-event loop allocates no enumerator.
+    private readonly IAssessmentObserver[] _observers = [.. observers];
 
     /// <summary>
     /// Assessments computed but not written because the log was unreachable, by event id. The replay delivers the
@@ -149,26 +153,10 @@ public sealed partial class UserGrain(
             result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow());
             var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
-            aggregator.Observe(e, assessment);
-            aggregator.ObserveFeatures(assessment.FeatureVector!);
-            foreach (var transfer in result.Compliance.PiplTransfers)
+            var assessed = new AssessedEvent(e, result);
+            foreach (var observer in _observers)
             {
-                aggregator.ObservePiplTransfer(transfer);
-            }
-
-            foreach (var link in result.NewLinks)
-            {
-                aggregator.ObserveLink(link);
-            }
-
-            if (result.FlagInNetwork)
-            {
-                aggregator.ObserveFlag(e.UserId);
-            }
-
-            if (result.SegmentBefore != result.SegmentAfter)
-            {
-                aggregator.ObserveSegmentMove(result.SegmentBefore, result.SegmentAfter);
+                observer.Observe(in assessed);
             }
 
             if (result.Alert is { Raise: true, Repeat: false } raised)

@@ -24,8 +24,8 @@ public sealed record PipelineResult(
 /// <summary>
 /// The stages of a user's event, in order (docs/architecture.md): rolling state, 1 compliance, segment, adaptive threshold,
 /// scoring, alert decision. Pure over the user's state: the grain owns the state and carries out the side effects
-/// (logs, aggregator, alerts, registries). One instance per silo; thread-safe (the per-grain scratch lives in the
-/// <see cref="RollingWindow"/> the grain passes in).
+/// (logs, assessment observers, alerts, registries). One instance per silo; thread-safe (the per-grain scratch lives
+/// in the <see cref="RollingWindow"/> the grain passes in).
 /// </summary>
 public sealed class UserPipeline(
     ComplianceStage compliance,
