@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Interfaces;
+using Ott.Grains.Metrics;
 
 namespace Ott.Grains.Alerts;
 
@@ -21,8 +22,13 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly ILogger<AlertDispatcher> _logger;
     private readonly Dictionary<string, IAlertChannel> _channels;
     private readonly Channel<Delivery> _queue;
-    private readonly Counter<long> _raised;
-    private readonly Counter<long> _deliveries;
+    private static readonly RiskLevel[] SeverityValues = Enum.GetValues<RiskLevel>();
+    private static readonly IReadOnlyList<string> Severities = SeverityValues.Select(l => l.ToString().ToLowerInvariant()).ToArray();
+    private static readonly IReadOnlyList<string> Kinds = [.. AlertKinds.All, "other"];
+    private static readonly IReadOnlyList<string> Channels = ["log", "webhook", "slack", "email"];
+    private static readonly IReadOnlyList<string> DeliveryOutcomes = ["delivered", "retry", "failed", "queue_full"];
+    private readonly LabeledCounter _raised;
+    private readonly LabeledCounter _deliveries;
     private readonly ConcurrentDictionary<string, (int Count, DateTimeOffset LastSeenAt)> _repeats = new(StringComparer.Ordinal);
     private int _queued;
 
@@ -36,8 +42,10 @@ public sealed partial class AlertDispatcher : BackgroundService
         _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
         _queue = Channel.CreateBounded<Delivery>(new BoundedChannelOptions(_options.QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite });
         var meter = meters.Create(Common.PipelineCounters.MeterName);
-        _raised = meter.CreateCounter<long>("alerts.raised", description: "Alerts raised, by severity and kind");
-        _deliveries = meter.CreateCounter<long>("alerts.deliveries", description: "Alert delivery attempts, by channel and outcome");
+        _raised = new LabeledCounter(meter, "alerts.raised", "Alerts raised, by severity and kind",
+            ("severity", Severities), ("kind", Kinds));
+        _deliveries = new LabeledCounter(meter, "alerts.deliveries", "Alert delivery attempts, by channel and outcome",
+            ("channel", Channels), ("outcome", DeliveryOutcomes));
         meter.CreateObservableGauge("alerts.queue_depth", () => Volatile.Read(ref _queued), description: "Alert deliveries waiting");
     }
 
@@ -53,7 +61,7 @@ public sealed partial class AlertDispatcher : BackgroundService
             return false;
         }
 
-        _raised.Add(1, new("severity", alert.Severity.ToString().ToLowerInvariant()), new("kind", alert.Kind));
+        _raised.Add(1, Array.IndexOf(SeverityValues, alert.Severity), IndexOf(Kinds, alert.Kind) is var kind and >= 0 ? kind : Kinds.Count - 1);
         foreach (var (channel, status) in deliveries)
         {
             if (status == "pending")
@@ -152,12 +160,12 @@ public sealed partial class AlertDispatcher : BackgroundService
             timeout.CancelAfter(_options.DeliveryTimeout);
             await _channels[delivery.Channel].DeliverAsync(alert, timeout.Token);
             await _store.SetDeliveryAsync(alert.Id, delivery.Channel, "delivered", stoppingToken);
-            _deliveries.Add(1, new("channel", delivery.Channel), new("outcome", "delivered"));
+            Delivered(delivery.Channel, Outcome.Delivered);
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
             var final = delivery.Attempt >= _options.MaxAttempts;
-            _deliveries.Add(1, new("channel", delivery.Channel), new("outcome", final ? "failed" : "retry"));
+            Delivered(delivery.Channel, final ? Outcome.Failed : Outcome.Retry);
             await _store.SetDeliveryAsync(alert.Id, delivery.Channel, final ? "failed" : "retrying", stoppingToken);
             LogDeliveryFailed(_logger, delivery.Channel, delivery.Attempt, final, ex.Message);
             if (!final)
@@ -193,9 +201,39 @@ public sealed partial class AlertDispatcher : BackgroundService
             return;
         }
 
-        _deliveries.Add(1, new("channel", delivery.Channel), new("outcome", "queue_full"));
+        Delivered(delivery.Channel, Outcome.QueueFull);
         await _store.SetDeliveryAsync(delivery.AlertId, delivery.Channel, "failed");
         LogQueueFull(_logger, delivery.Channel);
+    }
+
+    private enum Outcome
+    {
+        Delivered,
+        Retry,
+        Failed,
+        QueueFull,
+    }
+
+    private void Delivered(string channel, Outcome outcome)
+    {
+        // Channel names are validated against the known set at start (SegmentOptions); one never seen is not counted.
+        if (IndexOf(Channels, channel) is var index and >= 0)
+        {
+            _deliveries.Add(1, index, (int)outcome);
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> values, string value)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.Equals(values[i], value, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private readonly record struct Delivery(string AlertId, string Channel, int Attempt);

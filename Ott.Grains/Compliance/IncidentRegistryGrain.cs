@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Ott.Grains.Common;
+using Ott.Grains.Alerts;
 using Ott.Grains.Interfaces;
 
 namespace Ott.Grains.Compliance;
@@ -54,7 +55,7 @@ public sealed partial class IncidentRegistryGrain(
         await alerts.RaiseAsync(new Alert
         {
             Id = "alert-" + incident.Id,
-            Kind = "incident",
+            Kind = AlertKinds.Incident,
             Severity = incident.NextDue is { } due && due - now <= TimeSpan.FromHours(24) ? RiskLevel.Critical : RiskLevel.High,
             Title = $"Breach incident {incident.Id} opened ({incident.Source})",
             Detail = $"{incident.Reason}. Notice clocks: " + string.Join(", ", clocks.Select(c =>

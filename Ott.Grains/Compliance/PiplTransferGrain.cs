@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ott.Grains.Common;
+using Ott.Grains.Alerts;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
 
@@ -151,7 +152,7 @@ public sealed partial class PiplTransferGrain(
             await alerts.RaiseAsync(new Alert
             {
                 Id = $"alert-pipl-{this.GetPrimaryKeyString()}-{crossing.Threshold}-{crossing.Percent}",
-                Kind = "pipl_threshold",
+                Kind = AlertKinds.PiplThreshold,
                 Severity = crossing.Percent >= 100 ? RiskLevel.Critical : RiskLevel.High,
                 Title = $"PIPL transfers on {route} reached {crossing.Percent}% of the {crossing.Threshold} threshold",
                 Detail = $"{crossing.Count} of {crossing.Limit} persons this year (PIPL Art. 38-40: CAC assessment or standard contract thresholds).",

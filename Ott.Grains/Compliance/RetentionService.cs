@@ -19,8 +19,9 @@ public sealed partial class RetentionService(
     IMeterFactory meters,
     ILogger<RetentionService> logger) : BackgroundService
 {
-    private readonly Counter<long> _removed = meters.Create(Common.PipelineCounters.MeterName)
-        .CreateCounter<long>("retention.removed", description: "Assessments removed by the retention job");
+    // One total (per-region counts are in the log line): a region label would appear only after its first removal.
+    private readonly Metrics.LabeledCounter _removed = new(meters.Create(Common.PipelineCounters.MeterName),
+        "retention.removed", "Assessments removed by the retention job");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,7 +53,7 @@ public sealed partial class RetentionService(
         var removed = await log.PurgeAsync(region => now.AddDays(-engine.RetentionDays(region)), cancellationToken);
         foreach (var (region, count) in removed)
         {
-            _removed.Add(count, new KeyValuePair<string, object?>("region", region));
+            _removed.Add(count);
             LogRemoved(logger, count, region, engine.RetentionDays(region));
         }
 

@@ -12,6 +12,13 @@ public static class QualityEvaluator
 {
     public const int FeatureCount = 14;
 
+    /// <summary>The detectors measured (the metrics' <c>detector</c> label).</summary>
+    public static readonly IReadOnlyList<string> Detectors = [ViolationModelName, BaselineName, EnsembleName];
+
+    private const string ViolationModelName = "violation_model";
+    private const string BaselineName = "violation_baseline";
+    private const string EnsembleName = "anomaly_ensemble";
+
     public static (QualityReport Report, ViolationModel? Model) Evaluate(
         IReadOnlyList<LabelledExample> examples, AnomalyEnsemble? ensemble, DetectionOptions o, int violationVersion, DateTimeOffset now)
     {
@@ -29,16 +36,16 @@ public static class QualityEvaluator
         if (train.Count >= o.MinLabels * (1 - o.TestShare) && trainPositives >= o.MinLabelsPerClass && train.Count - trainPositives >= o.MinLabelsPerClass)
         {
             model = ViolationModel.Train(train.Select(e => e.Features).ToList(), train.Select(e => e.Label).ToList(), o.Seed, violationVersion, now);
-            figures.Add(Figures("violation_model", test, test.Select(e => model.Predict(e.Features)).ToList(), 0.5, "probability > 0.5"));
+            figures.Add(Figures(ViolationModelName, test, test.Select(e => model.Predict(e.Features)).ToList(), 0.5, "probability > 0.5"));
         }
 
         // The baseline's likelihood is the weighted sum of its indicators (the last 6 features of an example).
-        figures.Add(Figures("violation_baseline", test, test.Select(e => BaselineLikelihood(e.Features)).ToList(), 0.7, "likelihood > 0.7"));
+        figures.Add(Figures(BaselineName, test, test.Select(e => BaselineLikelihood(e.Features)).ToList(), 0.7, "likelihood > 0.7"));
 
         if (ensemble is not null)
         {
             var scores = test.Select(e => ensemble.Score(e.Features.AsSpan(0, FeatureCount)).Ensemble).ToList();
-            figures.Add(Figures("anomaly_ensemble", test, scores, ensemble.Threshold, $"ensemble > {ensemble.Threshold:0.####} (sensitivity 1)"));
+            figures.Add(Figures(EnsembleName, test, scores, ensemble.Threshold, $"ensemble > {ensemble.Threshold:0.####} (sensitivity 1)"));
         }
 
         return (new QualityReport(now, train.Count, test.Count, ensemble?.Version, model?.Version, figures,

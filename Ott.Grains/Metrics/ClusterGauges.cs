@@ -30,13 +30,16 @@ public sealed partial class ClusterGauges : BackgroundService
         ArgumentNullException.ThrowIfNull(counters);
         (_log, _grains, _options, _logger) = (log, grains, options, logger);
         var meter = meters.Create(PipelineCounters.MeterName);
-        meter.CreateObservableGauge("events.pending", () => Measure(_last.Log?.Pending),
+        // Every gauge is exported from start: counts read 0 until the first reading (nothing pending, no ring, no
+        // model yet is what a new silo knows), model versions 0 until a model is trained, and quality figures NaN
+        // (not measured: a 0 would read as a measured F1 of zero).
+        meter.CreateObservableGauge("events.pending", () => new Measurement<long>(_last.Log?.Pending ?? 0),
             description: "Events logged and not yet assessed (the queue depth)");
-        meter.CreateObservableGauge("network.fraud_rings", () => Measure(_last.Network?.Rings), description: "Fraud rings in the identifier graph");
-        meter.CreateObservableGauge("network.users", () => Measure(_last.Network?.Users), description: "Users in the identifier graph");
-        meter.CreateObservableGauge("models.version", ModelVersions, description: "Version of each model in use (absent before the first training)");
-        meter.CreateObservableGauge("models.f1", () => Quality(q => q.F1), description: "F1 of each detector on the last held-out measurement");
-        meter.CreateObservableGauge("models.roc_auc", () => Quality(q => q.RocAuc), description: "ROC AUC of each detector on the last held-out measurement");
+        meter.CreateObservableGauge("network.fraud_rings", () => new Measurement<long>(_last.Network?.Rings ?? 0), description: "Fraud rings in the identifier graph");
+        meter.CreateObservableGauge("network.users", () => new Measurement<long>(_last.Network?.Users ?? 0), description: "Users in the identifier graph");
+        meter.CreateObservableGauge("models.version", ModelVersions, description: "Version of each model in use (0 before the first training)");
+        meter.CreateObservableGauge("models.f1", () => Quality(q => q.F1), description: "F1 of each detector on the last held-out measurement (NaN before one)");
+        meter.CreateObservableGauge("models.roc_auc", () => Quality(q => q.RocAuc), description: "ROC AUC of each detector on the last held-out measurement (NaN before one)");
     }
 
     /// <summary>Reads every source once (tests call it to avoid waiting for the interval).</summary>
@@ -64,26 +67,21 @@ public sealed partial class ClusterGauges : BackgroundService
         }
     }
 
-    private static IEnumerable<Measurement<long>> Measure(long? value) => value is { } v ? [new Measurement<long>(v)] : [];
-
     private IEnumerable<Measurement<long>> ModelVersions()
     {
         var info = _last.Models;
-        if (info?.AnomalyVersion is { } anomaly)
-        {
-            yield return new Measurement<long>(anomaly, new KeyValuePair<string, object?>("model", "anomaly_ensemble"));
-        }
-
-        if (info?.ViolationVersion is { } violation)
-        {
-            yield return new Measurement<long>(violation, new KeyValuePair<string, object?>("model", "violation"));
-        }
+        yield return new Measurement<long>(info?.AnomalyVersion ?? 0, new KeyValuePair<string, object?>("model", "anomaly_ensemble"));
+        yield return new Measurement<long>(info?.ViolationVersion ?? 0, new KeyValuePair<string, object?>("model", "violation"));
     }
 
-    private IEnumerable<Measurement<double>> Quality(Func<QualityFigures, double?> figure) =>
-        (_last.Models?.LastQuality?.Detectors ?? [])
-            .Where(d => figure(d) is not null)
-            .Select(d => new Measurement<double>(figure(d)!.Value, new KeyValuePair<string, object?>("detector", d.Detector)));
+    private IEnumerable<Measurement<double>> Quality(Func<QualityFigures, double?> figure)
+    {
+        var measured = (_last.Models?.LastQuality?.Detectors ?? []).ToDictionary(d => d.Detector, d => figure(d) ?? double.NaN, StringComparer.Ordinal);
+        foreach (var detector in Detection.QualityEvaluator.Detectors.Union(measured.Keys, StringComparer.Ordinal))
+        {
+            yield return new Measurement<double>(measured.GetValueOrDefault(detector, double.NaN), new KeyValuePair<string, object?>("detector", detector));
+        }
+    }
 
     private async Task<T?> Try<T>(Func<Task<T>> read)
         where T : class

@@ -191,7 +191,7 @@ public sealed class NetworkGrain(
         await alerts.RaiseAsync(new Alert
         {
             Id = $"alert-{ring.Id}-formed",
-            Kind = "fraud_ring",
+            Kind = AlertKinds.FraudRing,
             Severity = ring.Risk >= 0.6 ? RiskLevel.Critical : RiskLevel.High,
             Title = $"Fraud ring {ring.Id} formed: {ring.Size} users sharing {ring.Kind} identifiers",
             Detail = $"Risk {ring.Risk:0.###}. Shared: " + string.Join(", ", ring.SharedIdentifiers.Take(5).Select(i => $"{RingKinds.Of(i.Kind)} {i.Value} ({i.UserCount} users)")) + ".",

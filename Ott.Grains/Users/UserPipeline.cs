@@ -226,7 +226,7 @@ public sealed class UserPipeline(
     public Alert AlertFor(Assessment a, AlertDecision decision, DateTimeOffset now) => new()
     {
         Id = decision.AlertId,
-        Kind = "assessment",
+        Kind = AlertKinds.Assessment,
         Severity = decision.Severity,
         Title = $"{a.RiskLevel.ToString().ToLowerInvariant()} risk for user {a.UserId}: {decision.TopFactor}",
         Detail = $"Score {a.RiskScore:0.##} against threshold {a.Threshold:0.##} ({a.Segment}). Factors: " +

@@ -40,5 +40,14 @@ public static class PrometheusExport
         var defaults = options.ResolveHistogramBuckets;
         options.ResolveHistogramBuckets = instrument => instrument.Unit == "s" ? SecondsBuckets : defaults(instrument);
         _adapter = MeterAdapter.StartListening(options);
+
+        // Counters and gauges are observable and exported from start (at 0); a histogram appears only at its first
+        // record, so the pipeline's latency histogram is registered now, under the name and buckets the adapter uses,
+        // and the adapter records into it (dashboards and alert rules see 0 observations, not "no data").
+        Metrics.CreateHistogram(PipelineLatency, "Time from acceptance by the API to the written assessment",
+            new HistogramConfiguration { Buckets = SecondsBuckets });
     }
+
+    /// <summary>The Prometheus name of <c>Ott.Pipeline</c>'s <c>events.processing_latency</c> (the adapter's naming).</summary>
+    public const string PipelineLatency = "ott_pipeline_events_processing_latency";
 }

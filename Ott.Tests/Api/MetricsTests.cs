@@ -106,6 +106,63 @@ public partial class MetricsTests
         });
     }
 
+    [Test]
+    public async Task FreshProcess_ExportsEveryProductFamily_AtZero()
+    {
+        _ = await ScrapeAsync(); // the shared host is up, so every product instrument is declared in this process
+        var expected = Declared().Where(n => n.StartsWith("ott_", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        var port = ApiFactory.FreePort();
+        var api = typeof(Program).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet",
+        [
+            api, "--urls", $"http://127.0.0.1:{port}", "--Ott:Storage=Memory", "--Ott:OrleansDashboard:Enabled=false",
+            $"--Ott:SiloPort={ApiFactory.FreePort()}", $"--Ott:GatewayPort={ApiFactory.FreePort()}", $"--Ott:ClusterId=metrics-{port}",
+        ])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = Path.GetDirectoryName(api)!,
+        };
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            await Eventually.WaitAsync(async () =>
+            {
+                try
+                {
+                    return (await http.GetAsync("/health/ready")).StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return HttpStatusCode.ServiceUnavailable;
+                }
+            }, status => status == HttpStatusCode.OK, "the fresh API to be ready", TimeSpan.FromSeconds(90));
+            var text = await http.GetStringAsync("/metrics");
+            var samples = text.Split('\n').Where(l => l.StartsWith("ott_", StringComparison.Ordinal)).ToList();
+            var exported = ExportedNames(text);
+            var moved = samples.Where(l => !l.StartsWith("ott_pipeline_models_f1", StringComparison.Ordinal)
+                                            && !l.StartsWith("ott_pipeline_models_roc_auc", StringComparison.Ordinal)
+                                            && !l.EndsWith(" 0", StringComparison.Ordinal)).ToList();
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(expected, Has.Count.GreaterThanOrEqualTo(20));
+                Assert.That(expected.Where(n => !exported.Contains(n) && !exported.Contains(n + "_count")), Is.Empty, "families missing right after start");
+                Assert.That(moved, Is.Empty, "every product series reads 0 before any event");
+                Assert.That(samples.Where(l => l.StartsWith("ott_pipeline_models_f1", StringComparison.Ordinal)).ToList(),
+                    Has.All.EndsWith(" NaN"), "quality is not measured yet");
+            });
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>Prometheus names of every instrument of the exported meters created in this process so far.</summary>
     private static HashSet<string> Declared()
     {
