@@ -71,25 +71,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
                     "The batch was rejected; nothing was ingested.");
             }
 
-            var validator = new EventValidator(time);
-            var valid = new List<OttEvent>(count);
-            var rejected = new List<BatchRejection>();
-            var index = 0;
-            foreach (var item in root.EnumerateArray())
-            {
-                var validation = validator.Validate(item);
-                if (validation.IsValid)
-                {
-                    valid.Add(validation.Event!);
-                }
-                else
-                {
-                    rejected.Add(new BatchRejection(index, validation.EventId, validation.Errors));
-                    await RecordAsync(request.HttpContext, validation);
-                }
-
-                index++;
-            }
+            var (valid, _, rejected) = await ValidateBatchAsync(request.HttpContext, root);
 
             if (noop || valid.Count == 0)
             {
@@ -110,6 +92,37 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
             var duplicates = statuses.Count(s => s == IngestStatus.Duplicate);
             return TypedResults.Accepted((string?)null, new BatchAccepted(valid.Count - duplicates, duplicates, rejected));
         }
+    }
+
+    /// <summary>
+    /// Validates each item of a batch on its own: the valid events with their positions in the array, and the rejected
+    /// items with their errors (each recorded: a security record for an attack pattern, else a validation count).
+    /// </summary>
+    public async Task<(List<OttEvent> Valid, List<int> Indexes, List<BatchRejection> Rejected)> ValidateBatchAsync(HttpContext http, JsonElement root)
+    {
+        var validator = new EventValidator(time);
+        var valid = new List<OttEvent>(root.GetArrayLength());
+        var indexes = new List<int>(valid.Capacity);
+        var rejected = new List<BatchRejection>();
+        var index = 0;
+        foreach (var item in root.EnumerateArray())
+        {
+            var validation = validator.Validate(item);
+            if (validation.IsValid)
+            {
+                valid.Add(validation.Event!);
+                indexes.Add(index);
+            }
+            else
+            {
+                rejected.Add(new BatchRejection(index, validation.EventId, validation.Errors));
+                await RecordAsync(http, validation);
+            }
+
+            index++;
+        }
+
+        return (valid, indexes, rejected);
     }
 
     /// <summary>
@@ -140,20 +153,23 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
         return Task.CompletedTask;
     }
 
-    private static string RejectionReason(ProblemHttpResult problem) => problem.StatusCode switch
+    /// <summary>The <c>ott_api_input_rejected</c> reason of a body-reading problem.</summary>
+    public static string RejectionReason(ProblemHttpResult problem) => problem.StatusCode switch
     {
         StatusCodes.Status413PayloadTooLarge => "too_large",
         StatusCodes.Status415UnsupportedMediaType => "media_type",
         _ => "malformed",
     };
 
-    private ProblemHttpResult Unavailable(HttpContext context)
+    /// <summary>503 with Retry-After: the event log cannot be written; nothing was accepted.</summary>
+    public ProblemHttpResult Unavailable(HttpContext context)
     {
         context.Response.Headers.RetryAfter = Math.Max(5, options.Value.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Problems.Unavailable("The event log cannot be written right now; nothing was accepted. Retry after the indicated delay.");
     }
 
-    private ProblemHttpResult Overloaded(HttpContext context)
+    /// <summary>503 with Retry-After: the pipeline is saturated; nothing was accepted.</summary>
+    public ProblemHttpResult Overloaded(HttpContext context)
     {
         context.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Problems.Problems.Unavailable("The pipeline is saturated; nothing was accepted. Retry after the indicated delay.");

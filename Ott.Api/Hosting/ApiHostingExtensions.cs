@@ -26,6 +26,7 @@ public static partial class ApiHostingExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi();
         services.AddSingleton<IngestHandler>();
+        services.AddSingleton<DecisionHandler>();
         services.AddSingleton<SecurityRecorder>();
         services.AddSingleton<Simulation.SimulationRunner>();
         services.AddSingleton<Analytics.AnalyticsSource>();
@@ -57,6 +58,7 @@ public static partial class ApiHostingExtensions
 
         app.MapTokenApi();
         app.MapEventsApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);
+        app.MapDecisionApi().RequireAuthorization(Policies.Ingest).RequireRateLimiting(RateLimits.Ingest);
         app.MapAnalystApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapComplianceApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapNetworkApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);

@@ -15,6 +15,17 @@ public sealed class ApiOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 1_000;
 
+    /// <summary>
+    /// How long <c>POST /api/v1/decisions</c> waits for the assessment before it answers 202 with the event queued
+    /// and a Location to read the decision from.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:00:10")]
+    public TimeSpan DecisionBudget { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Most events in one <c>POST /api/v1/decisions/batch</c>.</summary>
+    [Range(1, 1_000)]
+    public int MaxDecisionBatchSize { get; set; } = 100;
+
     /// <summary>Longest <c>POST /process/drain</c> waits when the caller does not say.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -32,7 +32,28 @@ public interface IIngestGrain : IGrainWithIntegerKey
     [Alias("ingest")]
     [ResponseTimeout("00:00:10")]
     Task<IngestStatus[]> IngestAsync(IReadOnlyList<OttEvent> events);
+
+    /// <summary>
+    /// Decides inline: logs each event exactly as <see cref="IngestAsync"/> does (dedupe, durable append), then has the
+    /// user's grain assess it directly (same state, pipeline and dedupe as the stream path, one event at a time in
+    /// the grain) and answers with the assessment. An event not assessed within <paramref name="budget"/> is answered
+    /// <see cref="IngestStatus.Queued"/> without an assessment: it stays logged and is assessed all the same (by the
+    /// call still running, or by the replay if its silo died). A re-sent event_id answers the stored assessment.
+    /// </summary>
+    [Alias("decide")]
+    [ResponseTimeout("00:00:10")]
+    Task<Decision[]> DecideAsync(IReadOnlyList<OttEvent> events, TimeSpan budget);
 }
+
+/// <summary>
+/// The outcome of one event offered for an inline decision: its ingest status; its assessment when ready; or, when
+/// the assessment itself failed (the event is then counted as failed, never given a made-up decision), why.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ott.decision")]
+public sealed record Decision(
+    [property: Id(0)] IngestStatus Status,
+    [property: Id(1)] Assessment? Assessment,
+    [property: Id(2)] string? Error = null);
 
 /// <summary>Names of the event stream shared by the publisher and the subscribers.</summary>
 public static class EventStreams

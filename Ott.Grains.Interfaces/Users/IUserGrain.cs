@@ -23,6 +23,15 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Marks a data-subject request of this user as completed (it stops counting as overdue).</summary>
     [Alias("complete-request")]
     Task CompleteRequestAsync(string requestId);
+
+    /// <summary>
+    /// Assesses one logged event now, in this grain's order with the events its stream delivers (a grain turn at a
+    /// time), and returns the assessment; an event already assessed returns the stored one. No assessment when the log
+    /// cannot be written now (the event stays pending and is replayed), and an error when the pipeline failed on it.
+    /// Called by the ingest grain for inline decisions.
+    /// </summary>
+    [Alias("decide")]
+    Task<Decision> DecideAsync(OttEvent e);
 }
 
 /// <summary>What an erasure removed.</summary>

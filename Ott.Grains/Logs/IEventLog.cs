@@ -15,6 +15,22 @@ public enum AppendOutcome : byte
     Overloaded,
 }
 
+/// <summary>Where one event stands in the log.</summary>
+public enum LoggedEventState : byte
+{
+    /// <summary>Not in the log (never sent, erased, or past the embedded log's dedupe window).</summary>
+    Unknown = 0,
+
+    /// <summary>Logged and still owed its assessment.</summary>
+    Pending,
+
+    /// <summary>Logged and assessed.</summary>
+    Assessed,
+
+    /// <summary>Logged; its assessment failed (counted as failed).</summary>
+    Failed,
+}
+
 /// <summary>The log's storage cannot be reached: nothing was written; the caller may retry later.</summary>
 public sealed class LogUnavailableException(string message, Exception inner) : Exception(message, inner);
 
@@ -32,6 +48,9 @@ public interface IEventLog
 
     /// <summary>Events accepted before <paramref name="acceptedBefore"/> that still have no assessment (for replay).</summary>
     ValueTask<IReadOnlyList<OttEvent>> GetUnassessedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Where one event stands: unknown, pending, assessed or failed.</summary>
+    ValueTask<LoggedEventState> GetStateAsync(string eventId, CancellationToken cancellationToken = default);
 
     /// <summary>Records that an event could not be assessed, so it is no longer pending.</summary>
     ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default);

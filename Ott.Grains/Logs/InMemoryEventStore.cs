@@ -12,6 +12,7 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
 {
     private readonly Lock _lock = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _failedIds = new(StringComparer.Ordinal);
     private readonly Queue<string> _knownOrder = new();
     private readonly Dictionary<string, (OttEvent Event, DateTimeOffset AcceptedAt)> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Assessment> _assessments = new(StringComparer.Ordinal);
@@ -50,7 +51,9 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
                 _knownOrder.Enqueue(e.EventId);
                 if (_knownOrder.Count > options.DedupeCapacity)
                 {
-                    _known.Remove(_knownOrder.Dequeue());
+                    var forgotten = _knownOrder.Dequeue();
+                    _known.Remove(forgotten);
+                    _failedIds.Remove(forgotten);
                 }
 
                 _pending[e.EventId] = (e, now);
@@ -76,6 +79,18 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
         }
     }
 
+    public ValueTask<LoggedEventState> GetStateAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return ValueTask.FromResult(
+                _pending.ContainsKey(eventId) ? LoggedEventState.Pending
+                : _failedIds.Contains(eventId) ? LoggedEventState.Failed
+                : _assessments.ContainsKey(eventId) || _known.Contains(eventId) ? LoggedEventState.Assessed
+                : LoggedEventState.Unknown);
+        }
+    }
+
     public ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default)
     {
         lock (_lock)
@@ -83,6 +98,7 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
             if (_pending.Remove(eventId))
             {
                 _failed++;
+                _failedIds.Add(eventId);
             }
         }
 

@@ -133,17 +133,25 @@ public sealed partial class UserGrain(
         }
     }
 
-    private async Task ProcessAsync(OttEvent e)
+    public async Task<Decision> DecideAsync(OttEvent e)
+    {
+        var (assessment, failed) = await ProcessAsync(e);
+        return new Decision(IngestStatus.Queued, assessment,
+            failed ? $"Assessing event '{e.EventId}' failed; it is marked failed in the event log." : null);
+    }
+
+    /// <summary>Assesses one event (stream or decision): its assessment; none when it cannot be written now; or failed.</summary>
+    private async Task<(Assessment? Assessment, bool Failed)> ProcessAsync(OttEvent e)
     {
         // A redelivery (stream retry, replay) of an event whose assessment is written is dropped. One whose write
         // failed in this activation (log unreachable) gets the assessment computed then. One seen but without a
         // written assessment otherwise (the write was lost with a crashed silo) is assessed again: an assessment
         // owed is never skipped, at the price of counting the event twice in the rolling state.
         var parked = _unwritten.Remove(e.EventId, out var earlier);
-        if (!parked && _window.WasSeen(State, e.EventId) && await assessments.GetAsync(e.EventId) is not null)
+        if (!parked && _window.WasSeen(State, e.EventId) && await assessments.GetAsync(e.EventId) is { } stored)
         {
             counters.Redelivered();
-            return;
+            return (stored, false);
         }
 
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["event_id"] = e.EventId, ["user_id"] = e.UserId });
@@ -171,6 +179,7 @@ public sealed partial class UserGrain(
             counters.Assessed(assessment, e.ReceivedAt);
             await ChangedAsync();
             await NotifyAsync(result.Compliance);
+            return (assessment, false);
         }
         catch (LogUnavailableException ex) when (result is not null)
         {
@@ -182,6 +191,7 @@ public sealed partial class UserGrain(
             }
 
             _unwritten[e.EventId] = result;
+            return (null, false);
         }
         catch (Exception ex)
         {
@@ -195,6 +205,8 @@ public sealed partial class UserGrain(
             {
                 LogLogUnavailable(logger, unavailable);
             }
+
+            return (null, true);
         }
     }
 
@@ -221,3 +233,4 @@ public sealed partial class UserGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The user's event stream reported an error")]
     private static partial void LogStreamError(ILogger logger, Exception exception);
 }
+

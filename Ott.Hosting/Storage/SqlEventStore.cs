@@ -66,6 +66,18 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
             """, reader => JsonSerializer.Deserialize<OttEvent>(reader.GetString(0), Json)!, cancellationToken,
             ("@now", _time.GetUtcNow().UtcTicks), ("@before", acceptedBefore.UtcTicks), ("@limit", limit));
 
+    public ValueTask<LoggedEventState> GetStateAsync(string eventId, CancellationToken cancellationToken = default) =>
+        SqlErrors.GuardAsync(async () =>
+        {
+            var states = await _db.QueryAsync("SELECT state FROM ott_events WHERE event_id = @e", reader => (int)reader.GetInt16(0), cancellationToken, ("@e", eventId));
+            return states.Count == 0 ? LoggedEventState.Unknown : states[0] switch
+            {
+                0 => LoggedEventState.Pending,
+                1 => LoggedEventState.Assessed,
+                _ => LoggedEventState.Failed,
+            };
+        });
+
     public async ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default) =>
         await _db.InTransactionAsync(async (connection, transaction) =>
         {

@@ -24,6 +24,10 @@ public class ApiFactory(IReadOnlyDictionary<string, string?>? settings = null) :
         builder.UseSetting("Ott:Aggregation:FlushInterval", "00:00:00.200");
         builder.UseSetting("Ott:Security:SigningKey", SigningKey);
 
+        // Functional tests check what a decision says, not how fast: a cold or busy test host must not turn it into a
+        // 202. The budget's own path has a test with a short budget and a held assessment log.
+        builder.UseSetting("Ott:Api:DecisionBudget", "00:00:10");
+
         // No automatic model training in the shared hosts: exact scores must not move when enough events arrive.
         // Detection tests that want models use hosts of their own with the defaults.
         builder.UseSetting("Ott:Detection:MinSamples", "1000000");

@@ -80,6 +80,9 @@ public class DrainConsistencyTests
         public ValueTask<IReadOnlyList<OttEvent>> GetUnassessedAsync(DateTimeOffset acceptedBefore, int limit, CancellationToken cancellationToken = default) =>
             inner.GetUnassessedAsync(acceptedBefore, limit, cancellationToken);
 
+        public ValueTask<LoggedEventState> GetStateAsync(string eventId, CancellationToken cancellationToken = default) =>
+            inner.GetStateAsync(eventId, cancellationToken);
+
         public ValueTask MarkFailedAsync(string eventId, CancellationToken cancellationToken = default) =>
             inner.MarkFailedAsync(eventId, cancellationToken);
 
