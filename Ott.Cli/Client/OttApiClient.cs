@@ -14,7 +14,14 @@ namespace Ott.Cli.Client;
 /// <param name="Failed">Events not delivered: the API kept refusing (5xx, 429, network) after every retry.</param>
 /// <param name="Retries">Attempts repeated after a 429, 503 or network error.</param>
 /// <param name="Error">The last error, for the summary, when any event was rejected or failed.</param>
-public sealed record PostResult(int Accepted, int Duplicates, int Rejected, int Failed, int Retries, string? Error);
+public sealed record PostResult(int Accepted, int Duplicates, int Rejected, int Failed, int Retries, string? Error)
+{
+    /// <summary>Decisions only: events decided in the response, by action (<c>allow</c>, <c>review</c>, <c>block</c>).</summary>
+    public IReadOnlyDictionary<string, int> Actions { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Decisions only: events logged but not decided within the API's budget (202, read later at their Location).</summary>
+    public int Queued { get; init; }
+}
 
 /// <summary>A failure the CLI reports in one line and exits non-zero on (bad credentials, API unreachable...).</summary>
 public sealed class CliException(string message, Exception? inner = null) : Exception(message, inner);
@@ -58,11 +65,21 @@ public sealed class OttApiClient(HttpClient http)
             token ?? throw new CliException("POST /token answered without an access_token."));
     }
 
-    /// <summary>Posts <paramref name="events"/>: one <c>POST /events</c> for a single event, else <c>POST /events/batch</c>.</summary>
-    public async Task<PostResult> PostEventsAsync(IReadOnlyList<JsonObject> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Posts <paramref name="events"/>: one <c>POST /events</c> for a single event, else <c>POST /events/batch</c>; with
+    /// <paramref name="decisions"/>, <c>POST /api/v1/decisions</c> or <c>/api/v1/decisions/batch</c> (at most 100).
+    /// </summary>
+    public async Task<PostResult> PostEventsAsync(IReadOnlyList<JsonObject> events, CancellationToken cancellationToken, bool decisions = false)
     {
         ArgumentNullException.ThrowIfNull(events);
         var single = events.Count == 1;
+        var path = (decisions, single) switch
+        {
+            (false, true) => "/events",
+            (false, false) => "/events/batch",
+            (true, true) => "/api/v1/decisions",
+            (true, false) => "/api/v1/decisions/batch",
+        };
         var payload = single ? events[0].ToJsonString() : new JsonArray(events.Select(e => (JsonNode?)e.DeepClone()).ToArray()).ToJsonString();
         var retries = 0;
         HttpResponseMessage? response = null;
@@ -75,7 +92,7 @@ public sealed class OttApiClient(HttpClient http)
                 response = null;
                 try
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, single ? "/events" : "/events/batch")
+                    using var request = new HttpRequestMessage(HttpMethod.Post, path)
                     {
                         Content = new StringContent(payload, Encoding.UTF8, "application/json"),
                     };
@@ -108,6 +125,11 @@ public sealed class OttApiClient(HttpClient http)
                 throw new CliException($"The API refused the events ({(int)response.StatusCode}): sign in with a user of the ingest or admin role.");
             }
 
+            if (decisions && response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted)
+            {
+                return Decided(JsonDocument.Parse(text).RootElement, single, retries);
+            }
+
             if (response.StatusCode != HttpStatusCode.Accepted)
             {
                 var failed = single && response.StatusCode == HttpStatusCode.BadRequest ? 0 : events.Count;
@@ -130,6 +152,34 @@ public sealed class OttApiClient(HttpClient http)
         {
             response?.Dispose();
         }
+    }
+
+    /// <summary>Reads a decision answer: one assessment (200) or queued (202); or a batch's decisions and rejections.</summary>
+    private static PostResult Decided(JsonElement root, bool single, int retries)
+    {
+        var actions = new Dictionary<string, int>(StringComparer.Ordinal);
+        var queued = 0;
+        var items = single ? [root] : root.GetProperty("decisions").EnumerateArray().Select(d => d.TryGetProperty("assessment", out var a) && a.ValueKind == JsonValueKind.Object ? a : d).ToList();
+        foreach (var item in items)
+        {
+            if (item.TryGetProperty("action", out var action))
+            {
+                var name = action.GetString() ?? "unknown";
+                actions[name] = actions.GetValueOrDefault(name) + 1;
+            }
+            else
+            {
+                queued++;
+            }
+        }
+
+        var rejected = single ? 0 : root.GetProperty("rejected").GetArrayLength();
+        return new PostResult(items.Count, 0, rejected, 0, retries,
+            rejected > 0 ? $"rejected: {Shorten(root.GetProperty("rejected")[0].ToString())}" : null)
+        {
+            Actions = actions,
+            Queued = queued,
+        };
     }
 
     /// <summary>GETs <paramref name="path"/> and returns its JSON; a non-2xx answer throws a <see cref="CliException"/> naming it.</summary>

@@ -36,6 +36,10 @@ public sealed class GenerateCommand(IAnsiConsole console, HttpMessageHandler? ha
         [Description("Simulator seed (default: random, printed); with --prefix it repeats a run exactly.")]
         public int? Seed { get; init; }
 
+        [CommandOption("--decisions")]
+        [Description("Ask for inline decisions (POST /api/v1/decisions, batches of at most 100) and count the actions answered.")]
+        public bool Decisions { get; init; }
+
         [CommandOption("--prefix <TEXT>")]
         [Description("Leads every generated id (default: cli- and 8 random hex digits, so runs never collide).")]
         public string? Prefix { get; init; }
@@ -47,6 +51,7 @@ public sealed class GenerateCommand(IAnsiConsole console, HttpMessageHandler? ha
                 : Events < 1 ? ValidationResult.Error("--events must be at least 1.")
                 : Concurrency is < 1 or > 256 ? ValidationResult.Error("--concurrency must be 1-256.")
                 : BatchSize is < 1 or > 1000 ? ValidationResult.Error("--batch-size must be 1-1000 (the API's batch limit).")
+                : Decisions && BatchSize > 100 ? ValidationResult.Error("--batch-size must be 1-100 with --decisions (the API's decision batch limit).")
                 : !(Rate >= 0) ? ValidationResult.Error("--rate must be 0 or more.")
                 : Scenario != ScenarioSimulator.Mixed && !ScenarioSimulator.Scenarios.Contains(Scenario)
                     ? ValidationResult.Error($"--scenario must be one of {ScenarioSimulator.Mixed}, {string.Join(", ", ScenarioSimulator.Scenarios)}.")
@@ -61,7 +66,8 @@ public sealed class GenerateCommand(IAnsiConsole console, HttpMessageHandler? ha
         ArgumentNullException.ThrowIfNull(settings);
         var seed = settings.Seed ?? Random.Shared.Next();
         var prefix = settings.Prefix ?? $"cli-{Random.Shared.Next():x8}";
-        var options = new GenerateOptions(settings.Events, settings.Concurrency, settings.BatchSize, settings.Rate, settings.Scenario, seed, prefix);
+        var options = new GenerateOptions(settings.Events, settings.Concurrency, settings.BatchSize, settings.Rate, settings.Scenario, seed, prefix,
+            settings.Decisions);
         var client = await settings.ConnectAsync(handler, cancellationToken);
         using var http = client.Http;
         console.MarkupLine(CultureInfo.InvariantCulture,
@@ -87,6 +93,12 @@ public sealed class GenerateCommand(IAnsiConsole console, HttpMessageHandler? ha
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"sent={summary.Sent} accepted={summary.Accepted} duplicates={summary.Duplicates} rejected={summary.Rejected} failed={summary.Failed} events_per_second={summary.EventsPerSecond:0.0}"));
+        if (options.Decisions)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"decided={summary.Actions.Values.Sum()} queued={summary.Queued} {string.Join(' ', summary.Actions.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))}"));
+        }
+
         if (summary.LastError is { } error)
         {
             console.MarkupLine("[yellow]last error:[/] {0}", Markup.Escape(error));

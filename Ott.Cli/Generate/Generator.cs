@@ -13,11 +13,18 @@ namespace Ott.Cli.Generate;
 /// <param name="Scenario">A scenario of the simulator (<c>normal</c>, an attack, or <c>mixed</c>).</param>
 /// <param name="Seed">Seed of the simulator: the same seed and prefix give the same events.</param>
 /// <param name="Prefix">Leads every user, device and event id of the run.</param>
-public sealed record GenerateOptions(long Events, int Concurrency, int BatchSize, double Rate, string Scenario, int Seed, string Prefix);
+/// <param name="Decisions">Ask for inline decisions (<c>/api/v1/decisions</c>) instead of ingesting.</param>
+public sealed record GenerateOptions(long Events, int Concurrency, int BatchSize, double Rate, string Scenario, int Seed, string Prefix, bool Decisions = false);
 
 /// <summary>The closing numbers of a <c>generate</c> run.</summary>
 public sealed record GenerateSummary(long Sent, long Accepted, long Duplicates, long Rejected, long Failed, long Retries, TimeSpan Elapsed, string? LastError)
 {
+    /// <summary>Decisions only: events decided in the response, by action.</summary>
+    public IReadOnlyDictionary<string, long> Actions { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Decisions only: events answered 202 (logged, decided later).</summary>
+    public long Queued { get; init; }
+
     /// <summary>Events the API answered for (accepted, duplicate or rejected), per second of the run.</summary>
     public double EventsPerSecond => Elapsed > TimeSpan.Zero ? (Accepted + Duplicates + Rejected) / Elapsed.TotalSeconds : 0;
 }
@@ -39,7 +46,8 @@ public static class Generator
         Exception? failure = null;
         var batches = Channel.CreateBounded<JsonObject[]>(new BoundedChannelOptions(options.Concurrency * 2) { SingleWriter = true });
         var clock = Stopwatch.StartNew();
-        long scheduled = 0, sentCount = 0, accepted = 0, duplicates = 0, rejected = 0, failed = 0, retries = 0;
+        long scheduled = 0, sentCount = 0, accepted = 0, duplicates = 0, rejected = 0, failed = 0, retries = 0, queued = 0;
+        var actions = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         string? lastError = null;
 
         var producer = Task.Run(async () =>
@@ -86,7 +94,13 @@ public static class Generator
                     }
                 }
 
-                var result = await client.PostEventsAsync(batch, token);
+                var result = await client.PostEventsAsync(batch, token, options.Decisions);
+                Interlocked.Add(ref queued, result.Queued);
+                foreach (var (action, count) in result.Actions)
+                {
+                    actions.AddOrUpdate(action, count, (_, n) => n + count);
+                }
+
                 Interlocked.Add(ref sentCount, batch.Length);
                 Interlocked.Add(ref accepted, result.Accepted);
                 Interlocked.Add(ref duplicates, result.Duplicates);
@@ -116,6 +130,10 @@ public static class Generator
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
-        return new GenerateSummary(sentCount, accepted, duplicates, rejected, failed, retries, clock.Elapsed, lastError);
+        return new GenerateSummary(sentCount, accepted, duplicates, rejected, failed, retries, clock.Elapsed, lastError)
+        {
+            Actions = actions.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
+            Queued = queued,
+        };
     }
 }

@@ -94,6 +94,35 @@ public class CliTests
         });
     }
 
+    [TestCase("1")]
+    [TestCase("25")]
+    public async Task Generate_WithDecisions_GetsEveryDecisionInline(string batchSize)
+    {
+        var (code, output) = await RunAsync(["generate", "--url", "http://localhost", "--user", "ingest", "--password", "ingest123",
+            "--events", "60", "--batch-size", batchSize, "--concurrency", "2", "--scenario", "mixed", "--decisions"]);
+
+        var actions = System.Text.RegularExpressions.Regex.Matches(output, @"\b(allow|review|block)=(\d+)").Sum(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.EqualTo(0), output);
+            Assert.That(output, Does.Contain("sent=60 accepted=60 duplicates=0 rejected=0 failed=0"));
+            Assert.That(output, Does.Contain("decided=60 queued=0"));
+            Assert.That(actions, Is.EqualTo(60), "every decision's action is counted");
+        });
+    }
+
+    [Test]
+    public async Task Generate_DecisionsInBatchesOverTheLimit_ExitNonZero()
+    {
+        var (code, output) = await RunAsync(["generate", "--url", "http://localhost", "--decisions", "--batch-size", "101"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(code, Is.Not.EqualTo(0));
+            Assert.That(output, Does.Contain("--batch-size must be 1-100 with --decisions"));
+        });
+    }
+
     [TestCase("--batch-size", "0", "--batch-size must be 1-1000")]
     [TestCase("--batch-size", "1001", "--batch-size must be 1-1000")]
     [TestCase("--scenario", "heist", "--scenario must be one of")]
