@@ -8,7 +8,12 @@
 #   bench/ingest.sh                 # defaults: DURATION=20 CONNECTIONS=64 BATCH=500 THREADS=2
 #   DURATION=30 BATCH=1000 bench/ingest.sh
 #   STORAGE=Memory bench/ingest.sh  # default Sqlite (the embedded default), in a fresh throwaway file
-#   RUNS="real-batch" bench/ingest.sh   # only some of: noop-single real-single noop-batch real-batch
+#   RUNS="real-batch" bench/ingest.sh   # only some of: noop-single real-single decisions noop-batch real-batch
+#   RUNS=million bench/ingest.sh        # 1,000,000 events over 100,000 users: RSS after, bytes allocated per event
+#
+# Each real run also reports the bytes the process allocated per accepted event (GC.GetTotalAllocatedBytes, read from
+# /bench/process before and after). The closing lines print every ratio the bars are stated in: single and decisions
+# against the no-op single run (req/s and p99), the real batch's assessed events/s against the no-op batch's events/s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +25,7 @@ BATCH=${BATCH:-500}
 USERS=${USERS:-10000}
 PORT=${PORT:-5099}
 STORAGE=${STORAGE:-Sqlite}
-RUNS=${RUNS:-noop-single real-single noop-batch real-batch}
+RUNS=${RUNS:-noop-single real-single decisions noop-batch real-batch}
 SQLITE_DIR=$(mktemp -d)
 BASE="http://127.0.0.1:$PORT"
 OUT=bench/results
@@ -47,15 +52,18 @@ TOKEN=$(curl -fs -X POST "$BASE/token" -d username=bench -d password=bench-only-
 AUTH="Authorization: Bearer $TOKEN"
 
 rss_mb() { echo $(( $(ps -o rss= -p "$API") / 1024 )); }
+allocated() { curl -fs -H "$AUTH" "$BASE/bench/process" | sed -n 's/.*"allocated_bytes":\([0-9]*\).*/\1/p'; }
 
 field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p" <<<"$2"; }
 
 declare -a ROWS
+declare -A RPS P99 ASSESSED
 run() { # name script path connections args...
     local name=$1 script=$2 path=$3 conns=$4; shift 4
     [[ " $RUNS " == *" $name "* ]] || return 0
-    local before_stats after_stats start end line accepted drained
+    local before_stats after_stats start end line accepted drained alloc_before alloc_per_event
     before_stats=$(curl -fs -H "$AUTH" "$BASE/stats/summary")
+    alloc_before=$(allocated)
     start=$(date +%s.%N)
     line=$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "bench/$script" "$BASE$path" -- "$@" | tee "$OUT/$name.txt" | grep '^RESULT')
     if [[ $path != /bench/* ]]; then
@@ -64,15 +72,17 @@ run() { # name script path connections args...
         after_stats=$(curl -fs -H "$AUTH" "$BASE/stats/summary")
         accepted=$(( $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$after_stats") - $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$before_stats") ))
         assessed_rate=$(awk -v n="$accepted" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
+        alloc_per_event=$(awk -v a="$alloc_before" -v b="$(allocated)" -v n="$accepted" 'BEGIN { printf "%.0f", n > 0 ? (b - a) / n : 0 }')
         echo "$name drain: $drained" >> "$OUT/$name.txt"
     else
-        accepted="-"; assessed_rate="-"
+        accepted="-"; assessed_rate="-"; alloc_per_event="-"
     fi
     local rps p50 p99 errs
     rps=$(field rps "$line"); p50=$(field p50_ms "$line"); p99=$(field p99_ms "$line")
     errs=$(( $(field errors_status "$line") + $(field errors_other "$line") ))
-    ROWS+=("$name|$rps|$p50|$p99|$errs|$accepted|$assessed_rate|$(rss_mb)")
-    echo "$name: req/s=$rps p50=${p50}ms p99=${p99}ms errors=$errs accepted=$accepted assessed/s=$assessed_rate rss=$(rss_mb)MB"
+    ROWS+=("$name|$rps|$p50|$p99|$errs|$accepted|$assessed_rate|$alloc_per_event|$(rss_mb)")
+    RPS[$name]=$rps; P99[$name]=$p99; ASSESSED[$name]=$assessed_rate
+    echo "$name: req/s=$rps p50=${p50}ms p99=${p99}ms errors=$errs accepted=$accepted assessed/s=$assessed_rate bytes/event=$alloc_per_event rss=$(rss_mb)MB"
 }
 
 # Warm-up (JIT, grain activations), not reported.
@@ -81,16 +91,31 @@ curl -fs -H "$AUTH" -X POST "$BASE/process/drain?timeout_seconds=60" >/dev/null
 
 run noop-single event.lua /bench/noop/events "$CONNECTIONS" "$USERS"
 run real-single event.lua /events "$CONNECTIONS" "$USERS"
+run decisions event.lua /api/v1/decisions "$CONNECTIONS" "$USERS"
 run noop-batch batch.lua /bench/noop/events/batch "$BATCH_CONNECTIONS" "$BATCH" "$USERS"
 run real-batch batch.lua /events/batch "$BATCH_CONNECTIONS" "$BATCH" "$USERS"
 
-echo
-echo "| run | req/s | p50 ms | p99 ms | errors | events accepted | assessed/s (end to end) | RSS MB |"
-echo "|---|---|---|---|---|---|---|---|"
-for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
-if (( ${#ROWS[@]} == 4 )); then
-    single_ratio=$(awk -v a="$(cut -d'|' -f2 <<<"${ROWS[1]}")" -v b="$(cut -d'|' -f2 <<<"${ROWS[0]}")" 'BEGIN { printf "%.2f", a / b }')
-    batch_ratio=$(awk -v a="$(cut -d'|' -f2 <<<"${ROWS[3]}")" -v b="$(cut -d'|' -f2 <<<"${ROWS[2]}")" 'BEGIN { printf "%.2f", a / b }')
-    echo
-    echo "real/no-op ratio: single $single_ratio, batch $batch_ratio (batch of $BATCH events; events/s = req/s x $BATCH)"
+# RUNS=million: 1,000,000 events over 100,000 users in batches (bench/Ott.Benchmarks MillionEvents), then RSS and
+# bytes allocated per event. Not in the default set (it takes minutes).
+if [[ " $RUNS " == *" million "* ]]; then
+    dotnet run -c Release --project bench/Ott.Benchmarks -- million "$BASE" bench bench-only-password "${MILLION_EVENTS:-1000000}" "${MILLION_USERS:-100000}" \
+        | tee "$OUT/million.txt"
 fi
+
+echo
+echo "| run | req/s | p50 ms | p99 ms | errors | events accepted | assessed/s (end to end) | bytes allocated/event | RSS MB |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for row in "${ROWS[@]}"; do echo "| ${row//|/ | } |"; done
+echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+if [[ -n ${RPS[noop-single]:-} && -n ${RPS[real-single]:-} ]]; then
+    echo "real single: req/s $(ratio "${RPS[real-single]}" "${RPS[noop-single]}") x no-op single (bar >= 0.35), p99 $(ratio "${P99[real-single]}" "${P99[noop-single]}") x (bar <= 3)"
+fi
+if [[ -n ${RPS[noop-single]:-} && -n ${RPS[decisions]:-} ]]; then
+    echo "decisions:   req/s $(ratio "${RPS[decisions]}" "${RPS[noop-single]}") x no-op single (bar >= 0.25), p99 $(ratio "${P99[decisions]}" "${P99[noop-single]}") x (bar <= 4)"
+fi
+if [[ -n ${RPS[noop-batch]:-} && -n ${ASSESSED[real-batch]:-} ]]; then
+    noop_events=$(awk -v r="${RPS[noop-batch]}" -v n="$BATCH" 'BEGIN { printf "%.0f", r * n }')
+    echo "real batch:  assessed/s ${ASSESSED[real-batch]} = $(ratio "${ASSESSED[real-batch]}" "$noop_events") x no-op batch events/s $noop_events (bar >= 0.20; batch of $BATCH)"
+fi
+exit 0

@@ -36,12 +36,24 @@ public static class EventsEndpoints
         return group;
     }
 
-    /// <summary>The no-op twins of the ingest endpoints, for measuring the HTTP + JSON ceiling (bench/).</summary>
+    /// <summary>
+    /// The no-op twins of the ingest endpoints, for measuring the HTTP + JSON ceiling, and the process's allocation and
+    /// memory counters (bench/ingest.sh reads them before and after each run). Mapped only with Ott:Api:NoopIngestEndpoints.
+    /// </summary>
     public static RouteGroupBuilder MapNoopIngestApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/bench/noop/events").WithTags("Benchmark").ExcludeFromDescription();
-        group.MapPost("", (HttpRequest request, IngestHandler handler) => handler.SingleAsync(request, noop: true));
-        group.MapPost("/batch", (HttpRequest request, IngestHandler handler) => handler.BatchAsync(request, noop: true));
+        var group = app.MapGroup("/bench").WithTags("Benchmark").ExcludeFromDescription();
+        group.MapPost("/noop/events", (HttpRequest request, IngestHandler handler) => handler.SingleAsync(request, noop: true));
+        group.MapPost("/noop/events/batch", (HttpRequest request, IngestHandler handler) => handler.BatchAsync(request, noop: true));
+        group.MapGet("/process", () =>
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return TypedResults.Ok(new BenchProcess(GC.GetTotalAllocatedBytes(precise: true), process.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false),
+                GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds));
+        });
         return group;
     }
 }
+
+/// <summary>The process's allocation and memory counters (<c>GET /bench/process</c>).</summary>
+public sealed record BenchProcess(long AllocatedBytes, long WorkingSetBytes, long HeapBytes, int Gen0, int Gen1, int Gen2, double GcPauseMs);

@@ -17,7 +17,7 @@ public class RouteRoleMatrixTests
     {
         (_, "/token" or "/health/live" or "/health/ready" or "/metrics" or "/openapi/{documentName}.json" or "/") => Access.Public,
         (_, _) when route.StartsWith("/scalar", StringComparison.Ordinal) => Access.Public,
-        (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch") => Access.Ingest,
+        (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch" or "/bench/process") => Access.Ingest,
         (_, "/api/v1/decisions" or "/api/v1/decisions/batch" or "/api/v1/decisions/{event_id}") => Access.Ingest,
         ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
             or ("POST", "/api/v1/simulations") or ("GET", "/api/v1/cluster") => Access.Admin,
