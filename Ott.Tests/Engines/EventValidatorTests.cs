@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Grains.Interfaces;
 using Ott.Tests.Support;
 
@@ -49,7 +50,7 @@ public class EventValidatorTests
     [TestCase("user@example.com")]
     [TestCase("urn:ott:evt-1.2")]
     public void Identifiers_TheOriginalWronglyRejected_AreAccepted(string id) =>
-        Assert.That(EventValidator.IsIdentifier(id), Is.True);
+        Assert.That(Identifiers.IsIdentifier(id), Is.True);
 
     [TestCase("")]
     [TestCase("has space")]
@@ -59,15 +60,15 @@ public class EventValidatorTests
     [TestCase("ünicode")]
     [TestCase("<script>")]
     public void Identifiers_OutsideTheAllowList_AreRejected(string id) =>
-        Assert.That(EventValidator.IsIdentifier(id), Is.False);
+        Assert.That(Identifiers.IsIdentifier(id), Is.False);
 
     [Test]
     public void Identifier_Of129Characters_IsRejected()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(EventValidator.IsIdentifier(new string('a', 128)), Is.True);
-            Assert.That(EventValidator.IsIdentifier(new string('a', 129)), Is.False);
+            Assert.That(Identifiers.IsIdentifier(new string('a', 128)), Is.True);
+            Assert.That(Identifiers.IsIdentifier(new string('a', 129)), Is.False);
         });
     }
 
@@ -79,7 +80,7 @@ public class EventValidatorTests
     [TestCase("123456789012", false)]
     [TestCase("tok_visa_abc", false)]
     public void CardNumbers_AreRecognisedByLengthAndLuhn(string value, bool isCard) =>
-        Assert.That(EventValidator.LooksLikeCardNumber(value), Is.EqualTo(isCard));
+        Assert.That(Identifiers.LooksLikeCardNumber(value), Is.EqualTo(isCard));
 
     [TestCase("192.168.0.1", "192.168.0.1")]
     [TestCase("0.0.0.0", "0.0.0.0")]
@@ -88,7 +89,7 @@ public class EventValidatorTests
     [TestCase("2001:0db8:0000:0000:0000:ff00:0042:8329", "2001:db8::ff00:42:8329")]
     [TestCase("::ffff:192.0.2.1", "::ffff:192.0.2.1")]
     public void Ip_ValidAddresses_AreCanonicalised(string raw, string canonical) =>
-        Assert.That(EventValidator.CanonicalIp(raw), Is.EqualTo(canonical));
+        Assert.That(IpAddresses.Canonical(raw), Is.EqualTo(canonical));
 
     [TestCase("256.1.1.1")]
     [TestCase("1.2.3")]
@@ -101,7 +102,7 @@ public class EventValidatorTests
     [TestCase("1.2.3.4 ")]
     [TestCase("gggg::1")]
     public void Ip_InvalidAddresses_AreRejected(string raw) =>
-        Assert.That(EventValidator.CanonicalIp(raw), Is.Null);
+        Assert.That(IpAddresses.Canonical(raw), Is.Null);
 
     [Test]
     public void EveryFailingField_IsReported()
