@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Ott.Api.Events.Validation;
+using Ott.Api.Json;
 using Ott.Grains.Geo;
 using Ott.Grains.Interfaces;
 
@@ -13,6 +14,13 @@ namespace Ott.Api.Events;
 /// failing field, not just the first. The parts: <see cref="FieldReader"/> (typed reads collecting errors),
 /// <see cref="Identifiers"/>, <see cref="IpAddresses"/>, <see cref="FreeText"/>, <see cref="ExtraMetadata"/>.
 /// </summary>
+/// <remarks>
+/// Text that no string can hold (bytes that are not UTF-8, or an escaped lone surrogate such as <c>"\ud800"</c>) is
+/// not a value that breaks a rule but a body that cannot be read: over HTTP, <see cref="JsonBody"/> answers 400
+/// naming the field before any event reaches this class, like a body that is not UTF-8 at all. Handed such an
+/// element directly, <see cref="Validate"/> reports that field (by its JSON path) and reads nothing else; it never
+/// throws.
+/// </remarks>
 public sealed class EventValidator(TimeProvider time)
 {
     private static readonly string[] TimestampFormats =
@@ -30,6 +38,11 @@ public sealed class EventValidator(TimeProvider time)
         if (element.ValueKind != JsonValueKind.Object)
         {
             return new EventValidation(null, null, new Dictionary<string, string[]> { [""] = ["each event must be a JSON object"] });
+        }
+
+        if (JsonText.FindUnreadable(element) is { } unreadable)
+        {
+            return new EventValidation(null, null, new Dictionary<string, string[]> { [unreadable.Path] = [unreadable.Message] });
         }
 
         _fields.Start(element);

@@ -157,4 +157,78 @@ public class EventValidatorTests
             Assert.That(Validate(TestEvents.Json(j => j["extra_metadata"] = big)).Errors["extra_metadata"][0], Does.Contain("4096 bytes"));
         });
     }
+
+    [TestCase("""{"ip_address":"\ud800"}""", "ip_address")]
+    [TestCase("""{"event_type":"\udc00\ud800"}""", "event_type")]
+    [TestCase("""{"extra_metadata":{"note":"\ud800"}}""", "extra_metadata.note")]
+    [TestCase("""{"extra_metadata":{"\ud800":"v"}}""", "extra_metadata")]
+    [TestCase("""{"\ud800":1,"event_id":"e"}""", "")]
+    public void UnreadableText_HandedDirectly_IsReportedByItsPath_NotThrown(string json, string field)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        var result = new EventValidator(TimeProvider.System).Validate(document.RootElement);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsValid, Is.False);
+            Assert.That(result.Errors.Keys, Is.EqualTo(new[] { field }));
+            Assert.That(result.Errors[field][0], Does.Contain("lone surrogate"));
+        });
+    }
+
+    [Test]
+    public void EscapedControlAndNoncharacters_InFreeText_AreSanitisedAway_AstralPairsKept()
+    {
+        var json = TestEvents.Json(j =>
+        {
+            j["error_code"] = "@code@";
+            j["extra_metadata"] = new JsonObject { ["note"] = "@note@" };
+        }).ToJsonString()
+            .Replace("@code@", @"E\u0000R\ufffeR\uffff\ud83d\ude00", StringComparison.Ordinal)
+            .Replace("@note@", @"a\u0000\ufdd0b\udbff\udfff", StringComparison.Ordinal);
+
+        var result = new EventValidator(TimeProvider.System).Validate(JsonDocument.Parse(json).RootElement);
+
+        Assert.That(result.IsValid, Is.True, string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(",", e.Value)}")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Event!.ErrorCode, Is.EqualTo("ERR\U0001F600"));
+            Assert.That(JsonDocument.Parse(result.Event.ExtraMetadataJson!).RootElement.GetProperty("note").GetString(), Is.EqualTo("ab"));
+        });
+    }
+
+    [TestCase("a\uFFFEb", "ab")]
+    [TestCase("\U0001FFFE\U0001F600", "\U0001F600")]
+    [TestCase("\u0085x\u200Bz", "x\u200Bz")]
+    [TestCase("Cafe\u0301", "Caf\u00E9")]
+    public void Sanitize_RemovesControlsNoncharactersAndLoneSurrogates_ThenNormalises(string raw, string clean) =>
+        Assert.That(FreeText.Sanitize(raw), Is.EqualTo(clean));
+
+    [Test]
+    public void Sanitize_DropsLoneSurrogates_ItNeverThrows()
+    {
+        // Built in code: an attribute argument cannot carry a lone surrogate (metadata stores UTF-8).
+        var high = "a" + (char)0xD800 + "b";
+        var reversed = "a" + (char)0xDC00 + (char)0xD800 + "b";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(FreeText.Sanitize(high), Is.EqualTo("ab"));
+            Assert.That(FreeText.Sanitize(reversed), Is.EqualTo("ab"));
+        });
+    }
+
+    [Test]
+    public void Excerpt_NeverCutsASurrogatePairInHalf()
+    {
+        var value = new string('a', 39) + "\U0001F600" + "tail";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(FieldReader.Excerpt(value), Is.EqualTo(new string('a', 39) + "..."));
+            Assert.That(FieldReader.Excerpt(new string('b', 41)), Is.EqualTo(new string('b', 40) + "..."));
+            Assert.That(FieldReader.Excerpt("short"), Is.EqualTo("short"));
+        });
+    }
 }

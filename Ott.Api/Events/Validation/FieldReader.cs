@@ -13,7 +13,7 @@ public sealed class FieldReader
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
     private JsonElement _event;
 
-    /// <summary>Starts on a new event object.</summary>
+    /// <summary>Starts on a new event object (its strings were checked readable, see <see cref="Json.JsonText"/>).</summary>
     public void Start(JsonElement element)
     {
         _event = element;
@@ -119,8 +119,17 @@ public sealed class FieldReader
     /// <summary>An object (its members are the caller's to read).</summary>
     public JsonElement? FlatObject(string field) => OfKind(field, JsonValueKind.Object, "must be a JSON object");
 
-    /// <summary>A value quoted in a message: at most 40 characters.</summary>
-    public static string Excerpt(string value) => value.Length <= 40 ? value : string.Concat(value.AsSpan(0, 40), "...");
+    /// <summary>A value quoted in a message: at most 40 characters, never half a surrogate pair.</summary>
+    public static string Excerpt(string value)
+    {
+        if (value.Length <= 40)
+        {
+            return value;
+        }
+
+        var cut = char.IsHighSurrogate(value[39]) ? 39 : 40;
+        return string.Concat(value.AsSpan(0, cut), "...");
+    }
 
     private JsonElement? OfKind(string field, JsonValueKind kind, string message)
     {
