@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Api.Security;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
@@ -45,10 +45,10 @@ public static class AdminEndpoints
 
     private static async Task<Results<Ok<ErasureReport>, ProblemHttpResult>> EraseUserAsync(string user_id, IGrainFactory grains)
     {
-        if (!EventValidator.IsIdentifier(user_id))
+        if (!Identifiers.IsIdentifier(user_id))
         {
             return Problems.Problems.Problem(StatusCodes.Status400BadRequest, "bad-request", "Invalid identifier",
-                "user_id must be 1-128 characters of letters, digits and . _ : @ -");
+                $"user_id must be {Identifiers.Rule}");
         }
 
         return await grains.GetGrain<IUserGrain>(user_id).EraseAsync() is { } report

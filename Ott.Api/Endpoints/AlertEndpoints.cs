@@ -1,7 +1,7 @@
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Api.Security;
 using Ott.Grains.Alerts;
 using Ott.Grains.Interfaces;
@@ -137,7 +137,7 @@ public static class AlertEndpoints
     private static async Task<Results<Ok<LearnedThreshold>, ProblemHttpResult>> RecordOutcomeAsync(
         string event_id, OutcomeRequest body, IAssessmentLog log, IGrainFactory grains, TimeProvider time)
     {
-        if (!EventValidator.IsIdentifier(event_id))
+        if (!Identifiers.IsIdentifier(event_id))
         {
             return Problems.Problems.Problem(StatusCodes.Status400BadRequest, "bad-request", "Invalid identifier", "event_id is not a valid identifier.");
         }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Api.Security;
 using Ott.Grains.Geo;
 using Ott.Grains.Interfaces;
@@ -32,7 +32,7 @@ public static class AnalystEndpoints
 
     private static async Task<Results<Ok<UserRiskProfile>, ProblemHttpResult>> GetUserRiskAsync(string user_id, IGrainFactory grains)
     {
-        if (!EventValidator.IsIdentifier(user_id))
+        if (!Identifiers.IsIdentifier(user_id))
         {
             return BadId("user_id");
         }
@@ -44,7 +44,7 @@ public static class AnalystEndpoints
     private static async Task<Results<Ok<IReadOnlyList<Assessment>>, ProblemHttpResult>> GetUserAssessmentsAsync(
         string user_id, int? limit, IAssessmentLog log, IGrainFactory grains)
     {
-        if (!EventValidator.IsIdentifier(user_id))
+        if (!Identifiers.IsIdentifier(user_id))
         {
             return BadId("user_id");
         }
@@ -66,7 +66,7 @@ public static class AnalystEndpoints
 
     private static async Task<Results<Ok<Assessment>, ProblemHttpResult>> GetEventAssessmentAsync(string event_id, IAssessmentLog log)
     {
-        if (!EventValidator.IsIdentifier(event_id))
+        if (!Identifiers.IsIdentifier(event_id))
         {
             return BadId("event_id");
         }
@@ -77,7 +77,7 @@ public static class AnalystEndpoints
 
     private static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> GetDeviceAsync(string device_id, IGrainFactory grains)
     {
-        if (!EventValidator.IsIdentifier(device_id))
+        if (!Identifiers.IsIdentifier(device_id))
         {
             return BadId("device_id");
         }
@@ -101,6 +101,6 @@ public static class AnalystEndpoints
 
     private static ProblemHttpResult BadId(string field) =>
         Problems.Problems.Problem(StatusCodes.Status400BadRequest, "bad-request", "Invalid identifier",
-            $"{field} must be 1-{EventValidator.MaxIdentifierLength} characters of letters, digits and . _ : @ -",
-            new Dictionary<string, string[]> { [field] = ["may contain only letters, digits and . _ : @ - (1-128 characters)"] });
+            $"{field} must be {Identifiers.Rule}",
+            new Dictionary<string, string[]> { [field] = [$"may contain only {Identifiers.Characters} (1-{EventWire.MaxIdentifierLength} characters)"] });
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Api.Hosting;
 using Ott.Api.Security;
 using Ott.Grains.Compliance;
@@ -121,9 +122,9 @@ public static class ComplianceEndpoints
             errors[""] = ["name at least one affected user (user_ids) or region (regions)"];
         }
 
-        if (users.Any(u => !EventValidator.IsIdentifier(u)))
+        if (users.Any(u => !Identifiers.IsIdentifier(u)))
         {
-            errors["user_ids"] = ["each user id must be 1-128 characters of letters, digits and . _ : @ -"];
+            errors["user_ids"] = [$"each user id must be {Identifiers.Rule}"];
         }
 
         foreach (var region in body.Regions ?? [])

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Api.Security;
 using Ott.Grains.Interfaces;
 
@@ -41,7 +41,7 @@ public static class NetworkEndpoints
 
     private static async Task<Results<Ok<UserNetworkInfo>, ProblemHttpResult>> UserAsync(string user_id, IGrainFactory grains)
     {
-        if (!EventValidator.IsIdentifier(user_id))
+        if (!Identifiers.IsIdentifier(user_id))
         {
             return Problems.Problems.Problem(StatusCodes.Status400BadRequest, "bad-request", "Invalid identifier", "user_id is not a valid identifier.");
         }
@@ -54,12 +54,12 @@ public static class NetworkEndpoints
     private static async Task<Results<Ok<IReadOnlyList<PathStep>>, ProblemHttpResult>> PathAsync(string? from, string? to, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
-        if (from is null || !EventValidator.IsIdentifier(from))
+        if (from is null || !Identifiers.IsIdentifier(from))
         {
             errors["from"] = ["a user id is required"];
         }
 
-        if (to is null || !EventValidator.IsIdentifier(to))
+        if (to is null || !Identifiers.IsIdentifier(to))
         {
             errors["to"] = ["a user id is required"];
         }

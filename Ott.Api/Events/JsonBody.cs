@@ -1,12 +1,15 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Ott.Api.Json;
 
 namespace Ott.Api.Events;
 
 /// <summary>
 /// Reads a JSON request body under a byte limit (413 beyond it, checked on Content-Length and while reading, so it
-/// holds under any server) and parses it; wrong media type is 415, unparsable JSON is 400.
+/// holds under any server) and parses it; wrong media type is 415. A body that cannot be read is 400 naming where:
+/// not JSON (the field whose value is broken, or "" for the whole body), or a string or property name holding text
+/// no string can hold (not UTF-8, or an escaped lone surrogate such as <c>"\ud800"</c>; see <see cref="JsonText"/>).
 /// </summary>
 public static class JsonBody
 {
@@ -71,12 +74,6 @@ public static class JsonBody
 
     private static (JsonDocument?, ProblemHttpResult?) Parse(ReadOnlySpan<byte> utf8)
     {
-        // The JSON reader checks structure, not the UTF-8 inside strings: check it here so no later read can throw.
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-        {
-            return (null, Problems.Problems.BadRequest("The body is not valid UTF-8."));
-        }
-
         // ParseValue copies what it needs, so the pooled buffer can go back to the pool.
         var reader = new Utf8JsonReader(utf8, ReaderOptions);
         JsonDocument? document = null;
@@ -87,15 +84,25 @@ public static class JsonBody
             {
                 throw new JsonException("trailing content after the JSON value", null, 0, reader.BytesConsumed);
             }
-
-            return (document, null);
         }
         catch (JsonException ex)
         {
             document?.Dispose();
             return (null, Problems.Problems.BadRequest(
-                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1})."));
+                $"The body is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}).",
+                JsonText.PathOfSyntaxError(utf8, ReaderOptions)));
         }
+
+        // The JSON reader checks structure, not the text inside strings: a string that is not UTF-8 or escapes a lone
+        // surrogate parses, then throws when read. Refuse it here, naming its field, so no later read can throw.
+        if (JsonText.FindUnreadable(utf8) is { } unreadable)
+        {
+            document.Dispose();
+            var where = unreadable.Path.Length == 0 ? "The body" : $"'{unreadable.Path}'";
+            return (null, Problems.Problems.BadRequest($"{where} {unreadable.Message}.", unreadable.Path, unreadable.Message));
+        }
+
+        return (document, null);
     }
 
     private static bool IsJson(string? contentType)

@@ -24,7 +24,7 @@ public static partial class ApiHostingExtensions
         services.ConfigureHttpJsonOptions(o => JsonDefaults.Apply(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddSchemaTransformer<EventSchemaTransformer>());
         services.AddSingleton<IngestHandler>();
         services.AddSingleton<DecisionHandler>();
         services.AddSingleton<SecurityRecorder>();

@@ -11,10 +11,13 @@ public static class Problems
     public static ProblemHttpResult Validation(IReadOnlyDictionary<string, string[]> errors, string detail) =>
         Problem(StatusCodes.Status422UnprocessableEntity, "validation", "One or more fields are invalid", detail, errors);
 
-    /// <summary>400: the body is not the JSON the endpoint reads.</summary>
-    public static ProblemHttpResult BadRequest(string detail, string field = "") =>
+    /// <summary>
+    /// 400: the body is not the JSON the endpoint reads; <paramref name="field"/> names where ("" for the whole body),
+    /// with <paramref name="message"/> (else <paramref name="detail"/>) as its error.
+    /// </summary>
+    public static ProblemHttpResult BadRequest(string detail, string field = "", string? message = null) =>
         Problem(StatusCodes.Status400BadRequest, "bad-request", "The request body could not be read", detail,
-            new Dictionary<string, string[]> { [field] = [detail] });
+            new Dictionary<string, string[]> { [field] = [message ?? detail] });
 
     /// <summary>404 for an id nothing is known about.</summary>
     public static ProblemHttpResult NotFound(string kind, string id) =>

@@ -1,4 +1,5 @@
 using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Api.Hosting;
 using Ott.Grains.Logs;
 
@@ -21,13 +22,20 @@ public sealed partial class SecurityRecorder(ApiMetrics metrics, IAuditLog audit
                 Role = string.Join(",", Roles.All.Where(http.User.IsInRole)),
                 Action = "security.attack_pattern",
                 TargetKind = "event",
-                Target = validation.EventId ?? "",
+                Target = AuditTarget(validation.EventId),
                 Result = StatusCodes.Status400BadRequest,
                 ClientIp = SecurityHosting.ClientIp(http),
                 Detail = $"{hit.Pattern.Name} in {hit.Field}",
             });
         }
     }
+
+    /// <summary>
+    /// The rejected event's id for the audit trail: as sent when it follows the identifier rule, else sanitised (no
+    /// control characters: PostgreSQL text refuses NUL) and cut to 40 characters, so a hostile id never fails the write.
+    /// </summary>
+    private static string AuditTarget(string? eventId) =>
+        eventId is null ? "" : Identifiers.IsIdentifier(eventId) ? eventId : FieldReader.Excerpt(FreeText.Sanitize(eventId));
 
     /// <summary>Counts an input rejected for another reason (validation, size, media type).</summary>
     public void Rejected(string reason) => metrics.Rejected(reason);

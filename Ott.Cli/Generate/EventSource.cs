@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Ott.Grains.Interfaces;
 using Ott.Grains.Simulation;
 
 namespace Ott.Cli.Generate;

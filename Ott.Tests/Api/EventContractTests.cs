@@ -218,6 +218,117 @@ public class EventContractTests
         Assert.That((await response.JsonAsync()).GetProperty("status").GetInt32(), Is.EqualTo(400));
     }
 
+    public enum Answer
+    {
+        /// <summary>The text cannot be read: 400 bad-request naming the field, for the whole body (a batch too).</summary>
+        Unreadable,
+
+        /// <summary>The text is read and breaks the field's rule: 422 naming the field (a batch lists the item).</summary>
+        BreaksTheRule,
+
+        /// <summary>The text is read, sanitised where the field is free text, and accepted.</summary>
+        Accepted,
+    }
+
+    private const string Marker = "@@marker@@";
+
+    private static readonly (string Name, string Route, bool Batch)[] EventRoutes =
+    [
+        ("Events", "/events", false),
+        ("Batch", "/events/batch", true),
+        ("Check", "/api/v1/compliance/check", false),
+        ("NoopEvents", "/bench/noop/events", false),
+        ("NoopBatch", "/bench/noop/events/batch", true),
+    ];
+
+    public static IEnumerable<TestCaseData> JsonEscapes()
+    {
+        static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
+        var cases = new (string Name, string Field, Action<JsonObject> Place, byte[] Text, Answer Answer)[]
+        {
+            ("LoneHighSurrogate_Ip", "ip_address", j => j["ip_address"] = Marker, Ascii(@"\ud800"), Answer.Unreadable),
+            ("LoneLowSurrogate_EventType", "event_type", j => j["event_type"] = Marker, Ascii(@"\udc00"), Answer.Unreadable),
+            ("ReversedPair_Region", "region", j => j["region"] = Marker, Ascii(@"\udc00\ud800"), Answer.Unreadable),
+            ("LoneHighSurrogate_EventId", "event_id", j => j["event_id"] = Marker, Ascii(@"evt\ud800"), Answer.Unreadable),
+            ("LoneHighSurrogate_Timestamp", "timestamp", j => j["timestamp"] = Marker, Ascii(@"\ud800abc"), Answer.Unreadable),
+            ("TwoHighSurrogates_UserId", "user_id", j => j["user_id"] = Marker, Ascii(@"u\ud800\ud800\udc00"), Answer.Unreadable),
+            ("LoneHighSurrogate_ErrorCode", "error_code", j => j["error_code"] = Marker, Ascii(@"E\ud800"), Answer.Unreadable),
+            ("LoneHighSurrogate_Plan", "subscription_plan", j => j["subscription_plan"] = Marker, Ascii(@"\ud800"), Answer.Unreadable),
+            ("LoneLowSurrogate_ConsentPurpose", "consent_purposes[1]", j => j["consent_purposes"] = new JsonArray("analytics", Marker), Ascii(@"\udfff"), Answer.Unreadable),
+            ("LoneHighSurrogate_MetadataValue", "extra_metadata.note", j => j["extra_metadata"] = new JsonObject { ["note"] = Marker }, Ascii(@"\ud800"), Answer.Unreadable),
+            ("LoneHighSurrogate_MetadataKey", "extra_metadata", j => j["extra_metadata"] = new JsonObject { [Marker] = "v" }, Ascii(@"\ud800"), Answer.Unreadable),
+            ("LoneHighSurrogate_UnknownFieldName", "", j => j[Marker] = 1, Ascii(@"\ud800"), Answer.Unreadable),
+            ("ShortUnicodeEscape_Ip", "ip_address", j => j["ip_address"] = Marker, Ascii(@"\u12"), Answer.Unreadable),
+            ("HexEscape_Region", "region", j => j["region"] = Marker, Ascii(@"\x41"), Answer.Unreadable),
+            ("InvalidUtf8_ErrorCode", "error_code", j => j["error_code"] = Marker, [0x45, 0xC3, 0x28], Answer.Unreadable),
+            ("InvalidUtf8_MetadataKey", "extra_metadata", j => j["extra_metadata"] = new JsonObject { [Marker] = "v" }, [0xFF, 0x6B], Answer.Unreadable),
+            ("Nul_EventId", "event_id", j => j["event_id"] = Marker, Ascii(@"evt\u0000"), Answer.BreaksTheRule),
+            ("Nul_Region", "region", j => j["region"] = Marker, Ascii(@"\u0000"), Answer.BreaksTheRule),
+            ("Nul_MetadataKey", "extra_metadata", j => j["extra_metadata"] = new JsonObject { [Marker] = "v" }, Ascii(@"k\u0000"), Answer.BreaksTheRule),
+            ("AstralPairCutByTheEcho_EventType", "event_type", j => j["event_type"] = Marker, Ascii(new string('a', 39) + @"\ud83d\ude00"), Answer.BreaksTheRule),
+            ("AstralPairCutByTheEcho_Ip", "ip_address", j => j["ip_address"] = Marker, Ascii(new string('1', 39) + @"\ud83d\ude00"), Answer.BreaksTheRule),
+            ("Nul_ErrorCode", "error_code", j => j["error_code"] = Marker, Ascii(@"E\u0000RR"), Answer.Accepted),
+            ("Nul_MetadataValue", "extra_metadata.note", j => j["extra_metadata"] = new JsonObject { ["note"] = Marker }, Ascii(@"a\u0000b"), Answer.Accepted),
+            ("AstralPair_ErrorCode", "error_code", j => j["error_code"] = Marker, Ascii(@"E \ud83d\ude00"), Answer.Accepted),
+            ("AstralPair_MetadataValue", "extra_metadata.note", j => j["extra_metadata"] = new JsonObject { ["note"] = Marker }, Ascii(@"\uD83D\uDE00 ok"), Answer.Accepted),
+            ("Noncharacter_ErrorCode", "error_code", j => j["error_code"] = Marker, Ascii(@"E\ufffe\uffff"), Answer.Accepted),
+            ("Noncharacter_MetadataValue", "extra_metadata.note", j => j["extra_metadata"] = new JsonObject { ["note"] = Marker }, [0x61, 0xEF, 0xBF, 0xBE], Answer.Accepted),
+        };
+        foreach (var (name, field, place, text, answer) in cases)
+        {
+            foreach (var route in EventRoutes)
+            {
+                yield return new TestCaseData(route.Route, route.Batch, field, place, text, answer).SetName($"JsonEscape_{name}_{route.Name}");
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(JsonEscapes))]
+    public async Task JsonEscapeEdgeCase_OnEveryEventRoute_IsAnsweredByTheFieldsRule_NeverA5xx(
+        string route, bool batch, string field, Action<JsonObject> place, byte[] text, Answer answer)
+    {
+        var json = Encoding.UTF8.GetBytes(TestEvents.Json(place).ToJsonString());
+        var marker = Encoding.UTF8.GetBytes(Marker);
+        var at = json.AsSpan().IndexOf(marker);
+        byte[] body = [.. batch ? "["u8 : ""u8, .. json.AsSpan(0, at), .. text, .. json.AsSpan(at + marker.Length), .. batch ? "]"u8 : ""u8];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await Client.PostAsync(route, content);
+
+        var answerText = await response.Content.ReadAsStringAsync();
+        var document = await response.JsonAsync();
+        var itemPath = field.Length == 0 ? "[0]" : "[0]." + field;
+        switch (answer)
+        {
+            case Answer.Unreadable:
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), answerText);
+                Assert.Multiple(() =>
+                {
+                    Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+                    Assert.That(document.GetProperty("type").GetString(), Does.EndWith("/bad-request"));
+                    Assert.That(document.Errors().Keys, Is.EqualTo(new[] { batch ? itemPath : field }));
+                });
+                break;
+            case Answer.BreaksTheRule when batch:
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), answerText);
+                Assert.That(document.GetProperty("rejected")[0].GetProperty("errors").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { field }));
+                break;
+            case Answer.BreaksTheRule:
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), answerText);
+                Assert.That(document.Errors().Keys, Is.EqualTo(new[] { field }));
+                break;
+            default:
+                Assert.That((int)response.StatusCode, Is.EqualTo(route.EndsWith("/check", StringComparison.Ordinal) ? 200 : 202), answerText);
+                if (batch)
+                {
+                    Assert.That(document.GetProperty("rejected").GetArrayLength(), Is.EqualTo(0), answerText);
+                }
+
+                break;
+        }
+    }
+
     [Test]
     public async Task NonObjectEvent_Is422()
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ott.Api.Events;
 using Ott.Cli;
-using Ott.Cli.Generate;
+using Ott.Grains.Interfaces;
 using Ott.Grains.Simulation;
 using Ott.Tests.Api;
 using Spectre.Console;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ott.Api.Events;
+using Ott.Api.Events.Validation;
 using Ott.Grains.Interfaces;
 using Ott.Tests.Support;
 
@@ -49,7 +50,7 @@ public class EventValidatorTests
     [TestCase("user@example.com")]
     [TestCase("urn:ott:evt-1.2")]
     public void Identifiers_TheOriginalWronglyRejected_AreAccepted(string id) =>
-        Assert.That(EventValidator.IsIdentifier(id), Is.True);
+        Assert.That(Identifiers.IsIdentifier(id), Is.True);
 
     [TestCase("")]
     [TestCase("has space")]
@@ -59,15 +60,15 @@ public class EventValidatorTests
     [TestCase("ünicode")]
     [TestCase("<script>")]
     public void Identifiers_OutsideTheAllowList_AreRejected(string id) =>
-        Assert.That(EventValidator.IsIdentifier(id), Is.False);
+        Assert.That(Identifiers.IsIdentifier(id), Is.False);
 
     [Test]
     public void Identifier_Of129Characters_IsRejected()
     {
         Assert.Multiple(() =>
         {
-            Assert.That(EventValidator.IsIdentifier(new string('a', 128)), Is.True);
-            Assert.That(EventValidator.IsIdentifier(new string('a', 129)), Is.False);
+            Assert.That(Identifiers.IsIdentifier(new string('a', 128)), Is.True);
+            Assert.That(Identifiers.IsIdentifier(new string('a', 129)), Is.False);
         });
     }
 
@@ -79,7 +80,7 @@ public class EventValidatorTests
     [TestCase("123456789012", false)]
     [TestCase("tok_visa_abc", false)]
     public void CardNumbers_AreRecognisedByLengthAndLuhn(string value, bool isCard) =>
-        Assert.That(EventValidator.LooksLikeCardNumber(value), Is.EqualTo(isCard));
+        Assert.That(Identifiers.LooksLikeCardNumber(value), Is.EqualTo(isCard));
 
     [TestCase("192.168.0.1", "192.168.0.1")]
     [TestCase("0.0.0.0", "0.0.0.0")]
@@ -88,7 +89,7 @@ public class EventValidatorTests
     [TestCase("2001:0db8:0000:0000:0000:ff00:0042:8329", "2001:db8::ff00:42:8329")]
     [TestCase("::ffff:192.0.2.1", "::ffff:192.0.2.1")]
     public void Ip_ValidAddresses_AreCanonicalised(string raw, string canonical) =>
-        Assert.That(EventValidator.CanonicalIp(raw), Is.EqualTo(canonical));
+        Assert.That(IpAddresses.Canonical(raw), Is.EqualTo(canonical));
 
     [TestCase("256.1.1.1")]
     [TestCase("1.2.3")]
@@ -101,7 +102,7 @@ public class EventValidatorTests
     [TestCase("1.2.3.4 ")]
     [TestCase("gggg::1")]
     public void Ip_InvalidAddresses_AreRejected(string raw) =>
-        Assert.That(EventValidator.CanonicalIp(raw), Is.Null);
+        Assert.That(IpAddresses.Canonical(raw), Is.Null);
 
     [Test]
     public void EveryFailingField_IsReported()
@@ -154,6 +155,80 @@ public class EventValidatorTests
         {
             Assert.That(Validate(TestEvents.Json(j => j["extra_metadata"] = manyKeys)).Errors["extra_metadata"][0], Does.Contain("32 keys"));
             Assert.That(Validate(TestEvents.Json(j => j["extra_metadata"] = big)).Errors["extra_metadata"][0], Does.Contain("4096 bytes"));
+        });
+    }
+
+    [TestCase("""{"ip_address":"\ud800"}""", "ip_address")]
+    [TestCase("""{"event_type":"\udc00\ud800"}""", "event_type")]
+    [TestCase("""{"extra_metadata":{"note":"\ud800"}}""", "extra_metadata.note")]
+    [TestCase("""{"extra_metadata":{"\ud800":"v"}}""", "extra_metadata")]
+    [TestCase("""{"\ud800":1,"event_id":"e"}""", "")]
+    public void UnreadableText_HandedDirectly_IsReportedByItsPath_NotThrown(string json, string field)
+    {
+        using var document = JsonDocument.Parse(json);
+
+        var result = new EventValidator(TimeProvider.System).Validate(document.RootElement);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.IsValid, Is.False);
+            Assert.That(result.Errors.Keys, Is.EqualTo(new[] { field }));
+            Assert.That(result.Errors[field][0], Does.Contain("lone surrogate"));
+        });
+    }
+
+    [Test]
+    public void EscapedControlAndNoncharacters_InFreeText_AreSanitisedAway_AstralPairsKept()
+    {
+        var json = TestEvents.Json(j =>
+        {
+            j["error_code"] = "@code@";
+            j["extra_metadata"] = new JsonObject { ["note"] = "@note@" };
+        }).ToJsonString()
+            .Replace("@code@", @"E\u0000R\ufffeR\uffff\ud83d\ude00", StringComparison.Ordinal)
+            .Replace("@note@", @"a\u0000\ufdd0b\udbff\udfff", StringComparison.Ordinal);
+
+        var result = new EventValidator(TimeProvider.System).Validate(JsonDocument.Parse(json).RootElement);
+
+        Assert.That(result.IsValid, Is.True, string.Join("; ", result.Errors.Select(e => $"{e.Key}: {string.Join(",", e.Value)}")));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Event!.ErrorCode, Is.EqualTo("ERR\U0001F600"));
+            Assert.That(JsonDocument.Parse(result.Event.ExtraMetadataJson!).RootElement.GetProperty("note").GetString(), Is.EqualTo("ab"));
+        });
+    }
+
+    [TestCase("a\uFFFEb", "ab")]
+    [TestCase("\U0001FFFE\U0001F600", "\U0001F600")]
+    [TestCase("\u0085x\u200Bz", "x\u200Bz")]
+    [TestCase("Cafe\u0301", "Caf\u00E9")]
+    public void Sanitize_RemovesControlsNoncharactersAndLoneSurrogates_ThenNormalises(string raw, string clean) =>
+        Assert.That(FreeText.Sanitize(raw), Is.EqualTo(clean));
+
+    [Test]
+    public void Sanitize_DropsLoneSurrogates_ItNeverThrows()
+    {
+        // Built in code: an attribute argument cannot carry a lone surrogate (metadata stores UTF-8).
+        var high = "a" + (char)0xD800 + "b";
+        var reversed = "a" + (char)0xDC00 + (char)0xD800 + "b";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(FreeText.Sanitize(high), Is.EqualTo("ab"));
+            Assert.That(FreeText.Sanitize(reversed), Is.EqualTo("ab"));
+        });
+    }
+
+    [Test]
+    public void Excerpt_NeverCutsASurrogatePairInHalf()
+    {
+        var value = new string('a', 39) + "\U0001F600" + "tail";
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(FieldReader.Excerpt(value), Is.EqualTo(new string('a', 39) + "..."));
+            Assert.That(FieldReader.Excerpt(new string('b', 41)), Is.EqualTo(new string('b', 40) + "..."));
+            Assert.That(FieldReader.Excerpt("short"), Is.EqualTo("short"));
         });
     }
 }

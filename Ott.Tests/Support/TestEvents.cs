@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Ott.Grains.Interfaces;
 
@@ -14,6 +13,7 @@ public static class TestEvents
     public static string NewId(string prefix = "evt") =>
         $"{prefix}-{Interlocked.Increment(ref _sequence)}-{Guid.NewGuid().ToString("N")[..12]}";
 
+    /// <summary>A canonical event; every field of the wire format can be set (the optional ones are unset by default).</summary>
     public static OttEvent Event(
         string? userId = null,
         EventType type = EventType.Play,
@@ -26,12 +26,20 @@ public static class TestEvents
         long? records = null,
         bool? isEu = null,
         string? eventId = null,
-        DateTimeOffset? accountCreatedAt = null) => new()
+        DateTimeOffset? accountCreatedAt = null,
+        string content = "content_1",
+        string? errorCode = null,
+        string? paymentMethodId = null,
+        int? userAge = null,
+        ProcessingPurpose? purpose = null,
+        IReadOnlyList<string>? consentPurposes = null,
+        string? processingRegion = null,
+        string? extraMetadataJson = null) => new()
     {
         EventId = eventId ?? NewId(),
         UserId = userId ?? NewId("user"),
         DeviceId = device,
-        ContentId = "content_1",
+        ContentId = content,
         Type = type,
         Timestamp = at ?? T0,
         Region = region,
@@ -39,8 +47,15 @@ public static class TestEvents
         HasConsent = hasConsent,
         IpAddress = ip,
         Plan = plan,
-        RecordsAccessed = records,
+        ErrorCode = errorCode,
+        PaymentMethodId = paymentMethodId,
+        UserAge = userAge,
         AccountCreatedAt = accountCreatedAt,
+        Purpose = purpose,
+        ConsentPurposes = consentPurposes,
+        ProcessingRegion = processingRegion,
+        RecordsAccessed = records,
+        ExtraMetadataJson = extraMetadataJson,
         ReceivedAt = at ?? T0,
     };
 
@@ -62,71 +77,13 @@ public static class TestEvents
         ProcessedAt = e.Timestamp,
     };
 
-    /// <summary>The wire form of a canonical event (what a client would have sent).</summary>
-    public static JsonObject ToJson(OttEvent e)
-    {
-        var json = new JsonObject
-        {
-            ["event_id"] = e.EventId,
-            ["user_id"] = e.UserId,
-            ["device_id"] = e.DeviceId,
-            ["content_id"] = e.ContentId,
-            ["event_type"] = e.Type.ToWireName(),
-            ["timestamp"] = e.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-            ["region"] = e.Region,
-            ["is_eu"] = e.IsEuClaim,
-            ["has_consent"] = e.HasConsent,
-            ["ip_address"] = e.IpAddress,
-        };
-        if (e.Purpose is { } purpose)
-        {
-            json["purpose"] = WireName.From(purpose.ToString());
-        }
+    /// <summary>The wire form of a canonical event (what a client would have sent): the product's one writer.</summary>
+    public static JsonObject ToJson(OttEvent e) => EventWire.ToJson(e);
 
-        if (e.ConsentPurposes is { } purposes)
-        {
-            json["consent_purposes"] = new JsonArray(purposes.Select(p => (JsonNode?)p).ToArray());
-        }
-
-        if (e.UserAge is { } age)
-        {
-            json["user_age"] = age;
-        }
-
-        if (e.ProcessingRegion is { } processing)
-        {
-            json["processing_region"] = processing;
-        }
-
-        if (e.RecordsAccessed is { } records)
-        {
-            json["records_accessed"] = records;
-        }
-
-        if (e.Plan is { } plan)
-        {
-            json["subscription_plan"] = WireName.From(plan.ToString());
-        }
-
-        return json;
-    }
-
-    /// <summary>A valid wire event; change fields with <paramref name="edit"/>.</summary>
+    /// <summary>A valid wire event a minute old (or at <paramref name="at"/>); change fields with <paramref name="edit"/>.</summary>
     public static JsonObject Json(Action<JsonObject>? edit = null, DateTimeOffset? at = null)
     {
-        var json = new JsonObject
-        {
-            ["event_id"] = NewId(),
-            ["user_id"] = NewId("user"),
-            ["device_id"] = "tv_1",
-            ["content_id"] = "content_1",
-            ["event_type"] = "play",
-            ["timestamp"] = (at ?? DateTimeOffset.UtcNow.AddMinutes(-1)).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            ["region"] = "US",
-            ["is_eu"] = false,
-            ["has_consent"] = true,
-            ["ip_address"] = "198.51.100.7",
-        };
+        var json = ToJson(Event(ip: "198.51.100.7", at: at ?? DateTimeOffset.UtcNow.AddMinutes(-1)));
         edit?.Invoke(json);
         return json;
     }

@@ -171,6 +171,23 @@ public class SecurityTests
     }
 
     [Test]
+    public async Task AttackWithAHostileEventId_IsAuditedUnderTheIdWithoutControlCharacters()
+    {
+        var id = TestEvents.NewId("hostile");
+        var attack = TestEvents.Json(j => { j["event_id"] = id + "\u0000\u001b[31m"; j["error_code"] = "' OR '1'='1"; });
+
+        var rejected = await Admin.PostEventAsync(attack);
+        var audit = await (await Admin.GetAsync($"/api/v1/audit?target={Uri.EscapeDataString(id + "[31m")}")).JsonAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rejected.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(audit.EnumerateArray().Select(r => (r.GetProperty("action").GetString(), r.GetProperty("detail").GetString())),
+                Is.EqualTo(new[] { ("security.attack_pattern", "sqli.tautology in error_code") }));
+        });
+    }
+
+    [Test]
     public void Sanitisation_RemovesControlCharacters_AndNormalisesToNfc()
     {
         var validation = new Ott.Api.Events.EventValidator(TimeProvider.System).Validate(
@@ -198,9 +215,10 @@ public class SecurityTests
         var statuses = new ConcurrentDictionary<int, int>();
         var failures = new ConcurrentBag<string>();
         var paths = new[] { "/events", "/events/batch", "/api/v1/compliance/check", "/token" };
+        string[] escapes = [@"\ud800", @"\udc00", @"\udc00\ud800", @"\u0000", @"\u12", @"\x41", @"\ud83d\ude00", @"\ufffe", @"\ud800\u0041"];
         byte[] Body(int i)
         {
-            switch (i % 8)
+            switch (i % 9)
             {
                 case 0:
                     var mutated = (byte[])seed.Clone();
@@ -228,6 +246,14 @@ public class SecurityTests
                     var bytes = new byte[random.Next(1, 512)];
                     random.NextBytes(bytes);
                     return bytes;
+                case 8:
+                    var text = TestEvents.Json(j => j["extra_metadata"] = new JsonObject { ["note"] = "n" }).ToJsonString();
+                    var names = new[] { "event_id", "event_type", "region", "ip_address", "timestamp", "note" };
+                    var name = names[random.Next(names.Length)];
+                    var escape = escapes[random.Next(escapes.Length)];
+                    return Encoding.UTF8.GetBytes(random.Next(2) == 0
+                        ? text.Replace($"\"{name}\":", $"\"{name}{escape}\":", StringComparison.Ordinal)
+                        : text.Replace($"\"{name}\":\"", $"\"{name}\":\"{escape}", StringComparison.Ordinal));
                 default:
                     return Encoding.UTF8.GetBytes("[" + string.Join(",", Enumerable.Range(0, random.Next(1, 5)).Select(_ => Encoding.UTF8.GetString(seed).Replace("play", "PLAY\\u0000", StringComparison.Ordinal))) + "]");
             }
@@ -241,7 +267,7 @@ public class SecurityTests
             statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
             if ((int)response.StatusCode >= 500)
             {
-                failures.Add($"{paths[i % paths.Length]} case {i % 8}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+                failures.Add($"{paths[i % paths.Length]} case {i % 9}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
             }
         });
 
