@@ -45,6 +45,8 @@ public class OpenApiTests
     [TestCase("/events", false)]
     [TestCase("/events/batch", true)]
     [TestCase("/api/v1/compliance/check", false)]
+    [TestCase("/api/v1/decisions", false)]
+    [TestCase("/api/v1/decisions/batch", true)]
     public async Task EventRoutes_TakeTheEventSchema(string path, bool array)
     {
         var body = (await DocumentAsync()).GetProperty("paths").GetProperty(path).GetProperty("post")
