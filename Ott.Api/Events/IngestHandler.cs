@@ -15,21 +15,13 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
 {
     public async Task<IResult> SingleAsync(HttpRequest request, bool noop)
     {
-        var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
+        var (validation, problem) = await ReadEventAsync(request);
         if (problem is not null)
         {
-            security.Rejected(RejectionReason(problem));
             return problem;
         }
 
-        using (document)
         {
-            var validation = new EventValidator(time).Validate(document!.RootElement);
-            if (!validation.IsValid)
-            {
-                return await RejectAsync(request.HttpContext, validation);
-            }
-
             if (noop)
             {
                 return TypedResults.Accepted((string?)null, new EventAccepted("queued", validation.EventId!));
@@ -46,13 +38,35 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
         }
     }
 
-    public async Task<IResult> BatchAsync(HttpRequest request, bool noop)
+    /// <summary>Reads and validates one event: the valid event, or the problem answered (recorded).</summary>
+    public async Task<(EventValidation Validation, IResult? Problem)> ReadEventAsync(HttpRequest request)
     {
         var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
         if (problem is not null)
         {
             security.Rejected(RejectionReason(problem));
-            return problem;
+            return (null!, problem);
+        }
+
+        using (document)
+        {
+            var validation = new EventValidator(time).Validate(document!.RootElement);
+            return validation.IsValid ? (validation, null) : (validation, await RejectAsync(request.HttpContext, validation));
+        }
+    }
+
+    /// <summary>
+    /// Reads a batch (a JSON array of 1-<paramref name="maxItems"/> items) and validates each item on its own: the
+    /// valid events with their positions and the rejected items; or the problem answered when the body itself fails.
+    /// </summary>
+    public async Task<(List<OttEvent> Valid, List<int> Indexes, List<BatchRejection> Rejected, IResult? Problem)> ReadBatchAsync(
+        HttpRequest request, int maxItems)
+    {
+        var (document, problem) = await JsonBody.ReadAsync(request, options.Value.MaxBodyBytes);
+        if (problem is not null)
+        {
+            security.Rejected(RejectionReason(problem));
+            return ([], [], [], problem);
         }
 
         using (document)
@@ -60,19 +74,31 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
             var root = document!.RootElement;
             if (root.ValueKind != JsonValueKind.Array)
             {
-                return Problems.Problems.BadRequest("The body must be a JSON array of events.");
+                return ([], [], [], Problems.Problems.BadRequest("The body must be a JSON array of events."));
             }
 
             var count = root.GetArrayLength();
-            if (count == 0 || count > options.Value.MaxBatchSize)
+            if (count == 0 || count > maxItems)
             {
-                return Problems.Problems.Validation(
-                    new Dictionary<string, string[]> { [""] = [$"a batch holds 1-{options.Value.MaxBatchSize} events (got {count})"] },
-                    "The batch was rejected; nothing was ingested.");
+                return ([], [], [], Problems.Problems.Validation(
+                    new Dictionary<string, string[]> { [""] = [$"a batch holds 1-{maxItems} events (got {count})"] },
+                    "The batch was rejected; nothing was ingested."));
             }
 
-            var (valid, _, rejected) = await ValidateBatchAsync(request.HttpContext, root);
+            var (valid, indexes, rejected) = await ValidateBatchAsync(request.HttpContext, root);
+            return (valid, indexes, rejected, null);
+        }
+    }
 
+    public async Task<IResult> BatchAsync(HttpRequest request, bool noop)
+    {
+        var (valid, _, rejected, problem) = await ReadBatchAsync(request, options.Value.MaxBatchSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        {
             if (noop || valid.Count == 0)
             {
                 return TypedResults.Accepted((string?)null, new BatchAccepted(valid.Count, 0, rejected));
