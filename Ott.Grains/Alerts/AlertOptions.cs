@@ -45,6 +45,12 @@ public sealed class AlertOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan RepeatFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Alert lines the log channel writes per second per silo; beyond it one summary line counts the rest (they stay
+    /// stored and readable).
+    /// </summary>
+    [Range(1, 100_000)] public int LogLinesPerSecond { get; set; } = 10;
+
     /// <summary>Alerts kept for reads (oldest evicted first) in the embedded store.</summary>
     [Range(100, 10_000_000)] public int StoreCapacity { get; set; } = 100_000;
 }

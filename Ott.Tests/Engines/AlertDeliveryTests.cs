@@ -34,7 +34,7 @@ public class AlertDeliveryTests
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var store = new InMemoryAlertStore(options);
         var http = new HttpClient { Timeout = options.DeliveryTimeout };
-        IAlertChannel[] channels = [new LogAlertChannel(NullLogger<LogAlertChannel>.Instance), .. AlertChannelRegistration.Outbound(options, http)];
+        IAlertChannel[] channels = [new LogAlertChannel(NullLogger<LogAlertChannel>.Instance, Options.Create(options), TimeProvider.System), .. AlertChannelRegistration.Outbound(options, http)];
         var dispatcher = new AlertDispatcher(store, Options.Create(options), TimeProvider.System,
             services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLoggerFactory.Instance, channels);
         return (dispatcher, store, services);
