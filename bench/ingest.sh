@@ -72,7 +72,7 @@ run() { # name script path connections args...
         after_stats=$(curl -fs -H "$AUTH" "$BASE/stats/summary")
         accepted=$(( $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$after_stats") - $(sed -n 's/.*"enqueued":\([0-9]*\).*/\1/p' <<<"$before_stats") ))
         assessed_rate=$(awk -v n="$accepted" -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", n / (e - s) }')
-        alloc_per_event=$(awk -v a="$alloc_before" -v b="$(allocated)" -v n="$accepted" 'BEGIN { printf "%.0f", n > 0 ? (b - a) / n : 0 }')
+        alloc_per_event=$(awk -v a="$alloc_before" -v b="$(allocated)" -v n="$accepted" 'BEGIN { printf "%.0f", (n > 0 ? (b - a) / n : 0) }')
         echo "$name drain: $drained" >> "$OUT/$name.txt"
     else
         accepted="-"; assessed_rate="-"; alloc_per_event="-"
