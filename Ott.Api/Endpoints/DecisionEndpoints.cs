@@ -22,12 +22,8 @@ public static class DecisionEndpoints
             .Accepts<EventRequest>("application/json")
             .Produces<Assessment>(StatusCodes.Status200OK)
             .Produces<DecisionQueued>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status500InternalServerError)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesInputProblems();
 
         group.MapPost("/batch", (HttpRequest request, DecisionHandler handler) => handler.BatchAsync(request))
             .WithName("PostDecisionBatch")
@@ -37,11 +33,7 @@ public static class DecisionEndpoints
             .Accepts<EventRequest[]>("application/json")
             .Produces<DecisionBatch>(StatusCodes.Status200OK)
             .Produces<DecisionBatch>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesInputProblems();
 
         group.MapGet("/{event_id}", (string event_id, DecisionHandler handler) => handler.GetAsync(event_id))
             .WithName("GetDecision")

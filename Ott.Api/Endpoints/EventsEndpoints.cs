@@ -15,11 +15,7 @@ public static class EventsEndpoints
             .WithDescription("202 {status: queued|duplicate, event_id}. Re-sending an event_id never counts it twice.")
             .Accepts<EventRequest>("application/json")
             .Produces<EventAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesInputProblems();
 
         group.MapPost("/batch", (HttpRequest request, IngestHandler handler) => handler.BatchAsync(request, noop: false))
             .WithName("PostEventBatch")
@@ -27,14 +23,18 @@ public static class EventsEndpoints
             .WithDescription("Each item is validated on its own: valid items are ingested, the others listed with their errors.")
             .Accepts<EventRequest[]>("application/json")
             .Produces<BatchAccepted>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesInputProblems();
 
         return group;
     }
+
+    /// <summary>The problems every route that takes event bodies can answer: unreadable (400), too large (413), not JSON (415), invalid (422), saturated or log down (503).</summary>
+    public static RouteHandlerBuilder ProducesInputProblems(this RouteHandlerBuilder route) => route
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
     /// <summary>
     /// The no-op twins of the ingest endpoints, for measuring the HTTP + JSON ceiling, and the process's allocation and
