@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Ott.Api.Hosting;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
+using Ott.Hosting;
 
 namespace Ott.Api.Events;
 
@@ -12,7 +13,7 @@ namespace Ott.Api.Events;
 /// within <see cref="ApiOptions.DecisionBudget"/> is answered 202 with a Location: never a made-up decision.
 /// </summary>
 public sealed class DecisionHandler(
-    IGrainFactory grains, IEventLog events, IAssessmentLog assessments, IOptions<ApiOptions> options, IngestHandler ingest)
+    IGrainFactory grains, GatewayFailover failover, IEventLog events, IAssessmentLog assessments, IOptions<ApiOptions> options, IngestHandler ingest)
 {
     public const string Route = "/api/v1/decisions";
 
@@ -83,7 +84,7 @@ public sealed class DecisionHandler(
     }
 
     private Task<Decision[]> DecideAsync(IReadOnlyList<OttEvent> valid) =>
-        grains.GetGrain<IIngestGrain>(0).DecideAsync(valid, options.Value.DecisionBudget);
+        failover.RunAsync(() => grains.GetGrain<IIngestGrain>(0).DecideAsync(valid, options.Value.DecisionBudget), "decide");
 
     private static string LocationOf(string eventId) => $"{Route}/{Uri.EscapeDataString(eventId)}";
 

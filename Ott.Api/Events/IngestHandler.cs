@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Ott.Api.Security;
 using Ott.Api.Hosting;
 using Ott.Grains.Interfaces;
+using Ott.Hosting;
 
 namespace Ott.Api.Events;
 
@@ -11,7 +12,7 @@ namespace Ott.Api.Events;
 /// Reads, validates and ingests events for <c>POST /events</c> and <c>POST /events/batch</c>. The no-op mode runs
 /// the same reading and validation without calling the cluster (bench/ measures the HTTP ceiling with it).
 /// </summary>
-public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOptions<ApiOptions> options, SecurityRecorder security)
+public sealed class IngestHandler(IGrainFactory grains, GatewayFailover failover, TimeProvider time, IOptions<ApiOptions> options, SecurityRecorder security)
 {
     public async Task<IResult> SingleAsync(HttpRequest request, bool noop)
     {
@@ -27,7 +28,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
                 return TypedResults.Accepted((string?)null, new EventAccepted("queued", validation.EventId!));
             }
 
-            var statuses = await grains.GetGrain<IIngestGrain>(0).IngestAsync([validation.Event!]);
+            var statuses = await failover.RunAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync([validation.Event!]), "ingest");
             return statuses[0] switch
             {
                 IngestStatus.Overloaded => Overloaded(request.HttpContext),
@@ -104,7 +105,7 @@ public sealed class IngestHandler(IGrainFactory grains, TimeProvider time, IOpti
                 return TypedResults.Accepted((string?)null, new BatchAccepted(valid.Count, 0, rejected));
             }
 
-            var statuses = await grains.GetGrain<IIngestGrain>(0).IngestAsync(valid);
+            var statuses = await failover.RunAsync(() => grains.GetGrain<IIngestGrain>(0).IngestAsync(valid), "ingest");
             if (statuses.Contains(IngestStatus.Overloaded))
             {
                 return Overloaded(request.HttpContext);

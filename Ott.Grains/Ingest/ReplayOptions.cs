@@ -16,4 +16,11 @@ public sealed class ReplayOptions
 
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// Most events replayed at once when a silo is declared dead (the oldest pending first); the rest wait for the
+    /// grace period. Bounds the extra work when the cluster is behind and the pending events are mostly a backlog.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxOnSiloDeath { get; set; } = 20_000;
 }

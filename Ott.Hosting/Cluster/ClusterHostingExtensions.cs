@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -44,6 +45,7 @@ public static class HostingExtensions
     {
         var host = builder.AddOttProcess();
         builder.Services.AddOttGrains(builder.Configuration);
+        builder.Services.AddSingleton(sp => new GatewayFailover(sp.GetRequiredService<ILogger<GatewayFailover>>(), watching: false));
         builder.UseOrleans(silo =>
         {
             switch (host.Clustering)
@@ -79,6 +81,8 @@ public static class HostingExtensions
     {
         var host = builder.AddOttProcess();
         builder.Services.AddOttClientServices(builder.Configuration);
+        builder.Services.AddSingleton(sp => new GatewayFailover(sp.GetRequiredService<ILogger<GatewayFailover>>(), watching: true));
+        builder.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayFailover>());
         builder.UseOrleansClient(client =>
         {
             switch (host.Clustering)

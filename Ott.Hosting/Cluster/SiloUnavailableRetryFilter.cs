@@ -8,9 +8,12 @@ namespace Ott.Hosting;
 /// <summary>
 /// Retries a grain call that failed because its silo died and the cluster has not yet declared it dead (the window
 /// docs/orleans.md gives: 11-14 s with default membership timings): the call is sent again, with back-off, for up
-/// to <see cref="Budget"/>, after which the failure surfaces (the API answers 503). Only calls made outside a grain
-/// (HTTP requests, hosted services) are retried, and none once the process is stopping; a grain retrying inside
-/// its turn would stall its own queue.
+/// to <see cref="Budget"/>, after which the failure surfaces (the API answers 503). Only calls to the product's own
+/// grain interfaces made outside a grain (HTTP requests, hosted services) are retried, and none once the process is
+/// stopping; a grain retrying inside its turn would stall its own queue. Orleans' own calls (grain directory lookups,
+/// stream deliveries, system targets) are never retried here: a directory lookup addressed to the dead silo's
+/// partition would be re-sent to that same dead address for the whole budget, holding up every activation behind it,
+/// while Orleans re-routes it to the new owner as soon as the silo is declared dead (docs/reliability.md).
 /// Retrying is safe here because every product grain call is idempotent by design (events by event_id, state
 /// changes by key), which is the condition the Orleans team sets for infrastructure retries.
 /// </summary>
@@ -21,7 +24,7 @@ public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime 
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (context.SourceContext is not null)
+        if (context.SourceContext is not null || context.InterfaceMethod?.DeclaringType is not { } declaring || !IsProductInterface(declaring))
         {
             await context.Invoke();
             return;
@@ -59,6 +62,9 @@ public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime 
             delay = TimeSpan.FromMilliseconds(Math.Min(2_000, delay.TotalMilliseconds * 2));
         }
     }
+
+    /// <summary>True for the product's grain interfaces (Ott.Grains.Interfaces), the only calls this filter retries.</summary>
+    public static bool IsProductInterface(Type interfaceType) => interfaceType.Assembly == typeof(Ott.Grains.Interfaces.IIngestGrain).Assembly;
 
     /// <summary>
     /// The failures of a silo that is gone or unreachable (as opposed to an error the grain raised). A response timeout

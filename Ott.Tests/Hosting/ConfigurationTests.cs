@@ -72,7 +72,7 @@ public class ConfigurationTests
     }
 
     [Test]
-    public void Membership_KeepsOrleansDefaults_UnlessSet()
+    public void Membership_ProbesEverySecond_AndKeepsOrleansOtherDefaults_UnlessSet()
     {
         var defaults = new Orleans.Configuration.ClusterMembershipOptions();
         var untouched = new Orleans.Configuration.ClusterMembershipOptions();
@@ -83,7 +83,8 @@ public class ConfigurationTests
         Assert.Multiple(() =>
         {
             Assert.That((untouched.ProbeTimeout, untouched.NumMissedProbesLimit, untouched.NumVotesForDeathDeclaration),
-                Is.EqualTo((defaults.ProbeTimeout, defaults.NumMissedProbesLimit, defaults.NumVotesForDeathDeclaration)));
+                Is.EqualTo((TimeSpan.FromSeconds(1), defaults.NumMissedProbesLimit, defaults.NumVotesForDeathDeclaration)),
+                "the product's 1 s probe timeout (docs/reliability.md), Orleans' other defaults");
             Assert.That((tuned.ProbeTimeout, tuned.NumMissedProbesLimit), Is.EqualTo((TimeSpan.FromSeconds(2), 2)));
             Assert.That(tuned.NumVotesForDeathDeclaration, Is.EqualTo(defaults.NumVotesForDeathDeclaration), "not set, not changed");
         });

@@ -21,6 +21,18 @@ public class RetryFilterTests
     }
 
     [Test]
+    public void OnlyProductGrainCalls_AreRetried_NeverOrleansOwn()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(SiloUnavailableRetryFilter.IsProductInterface(typeof(IIngestGrain)), Is.True);
+            Assert.That(SiloUnavailableRetryFilter.IsProductInterface(typeof(IUserGrain)), Is.True);
+            Assert.That(SiloUnavailableRetryFilter.IsProductInterface(typeof(Orleans.Streams.IAsyncStream<OttEvent>)), Is.False);
+            Assert.That(SiloUnavailableRetryFilter.IsProductInterface(typeof(IManagementGrain)), Is.False);
+        });
+    }
+
+    [Test]
     public void TheIngestCall_TimesOutLongBeforeOrleansDefault()
     {
         var timeout = typeof(IIngestGrain).GetMethod(nameof(IIngestGrain.IngestAsync))!.GetCustomAttribute<ResponseTimeoutAttribute>();

@@ -10,9 +10,11 @@ namespace Ott.Tests.Integration;
 /// <summary>
 /// Posts batches of events continuously, as a well-behaved client does: a batch that is not answered 202 (503, a
 /// broken connection, a timeout) is sent again, same event ids, until it is acknowledged or the retry budget is
-/// spent. Records which ids were acknowledged and which never were.
+/// spent. Records which ids were acknowledged and which never were. With <c>eventsPerSecond</c> above 0 the workers
+/// keep to that rate (a steady load below the cluster's capacity); at 0 each sends its next batch as soon as the last
+/// one is answered.
 /// </summary>
-public sealed class LoadGenerator(HttpClient client, string prefix, int users = 2_000, int batchSize = 50, int workers = 4)
+public sealed class LoadGenerator(HttpClient client, string prefix, int users = 2_000, int batchSize = 50, int workers = 4, int eventsPerSecond = 0)
 {
     private readonly ConcurrentDictionary<string, byte> _acknowledged = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _unacknowledged = new(StringComparer.Ordinal);
@@ -52,8 +54,24 @@ public sealed class LoadGenerator(HttpClient client, string prefix, int users = 
     private async Task WorkerAsync(int worker, TimeSpan retryBudget, CancellationToken stop)
     {
         var random = new Random(worker * 7919 + prefix.GetHashCode(StringComparison.Ordinal));
-        while (!stop.IsCancellationRequested)
+        // Each worker's share of the rate: its k-th batch is due k intervals after the start (a late batch goes at once).
+        var interval = eventsPerSecond > 0 ? TimeSpan.FromSeconds((double)batchSize * workers / eventsPerSecond) : TimeSpan.Zero;
+        var begun = Stopwatch.GetTimestamp();
+        for (var k = 0L; !stop.IsCancellationRequested; k++)
         {
+            var due = interval * k - Stopwatch.GetElapsedTime(begun);
+            if (due > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(due, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
             var batch = Enumerable.Range(0, batchSize).Select(_ => NextEvent(random)).ToArray();
             var ids = batch.Select(e => e["event_id"]!.GetValue<string>()).ToList();
             var started = Stopwatch.GetTimestamp();
