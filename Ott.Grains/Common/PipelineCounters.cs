@@ -34,13 +34,14 @@ public sealed class PipelineCounters
     private readonly LabeledCounter _anomalies;
     private readonly LabeledCounter _failed;
     private readonly LabeledCounter _redelivered;
-    private readonly Histogram<double> _latency;
+    private readonly ILatencyRecorder _latency;
     private readonly FrozenDictionary<string, int> _regulationIndex;
 
-    public PipelineCounters(IMeterFactory meters, RegulationPack pack)
+    public PipelineCounters(IMeterFactory meters, RegulationPack pack, ILatencyRecorder latency)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(pack);
+        _latency = latency;
         var regulations = pack.Regulations.Select(r => r.Code).Append(OtherRegulation).ToArray();
         _regulationIndex = regulations.Select((code, i) => (code, i)).ToFrozenDictionary(x => x.code, x => x.i, StringComparer.Ordinal);
         var meter = meters.Create(MeterName);
@@ -52,8 +53,6 @@ public sealed class PipelineCounters
         _anomalies = new LabeledCounter(meter, "detection.anomalies", "Assessments the anomaly ensemble called anomalous");
         _failed = new LabeledCounter(meter, "events.failed", "Events whose assessment failed");
         _redelivered = new LabeledCounter(meter, "events.redelivered", "Redelivered events dropped by dedupe");
-        _latency = meter.CreateHistogram<double>("events.processing_latency", unit: "s",
-            description: "Time from acceptance by the API to the written assessment");
     }
 
     public long AssessedTotal => _assessed.Total();

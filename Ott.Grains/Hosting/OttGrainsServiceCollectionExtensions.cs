@@ -46,6 +46,7 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddRegulationPack(configuration);
         services.AddSingleton(sp => new ComplianceEngine(sp.GetRequiredService<RegulationPack>(), sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
         services.AddSingleton(sp => new ComplianceStage(sp.GetRequiredService<ComplianceEngine>(), sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
+        services.TryAddSingleton<ILatencyRecorder, MeterLatencyRecorder>();
         services.AddSingleton<PipelineCounters>();
 
         services.TryAddSingleton(sp => new InMemoryEventStore(

@@ -154,7 +154,6 @@ public sealed partial class UserGrain(
             return (stored, false);
         }
 
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["event_id"] = e.EventId, ["user_id"] = e.UserId });
         PipelineResult? result = null;
         try
         {
@@ -184,7 +183,11 @@ public sealed partial class UserGrain(
         catch (LogUnavailableException ex) when (result is not null)
         {
             // The event stays pending in the log: the replay service publishes it again once the log is back.
-            LogLogUnavailable(logger, ex);
+            using (EventScope(e))
+            {
+                LogLogUnavailable(logger, ex);
+            }
+
             if (_unwritten.Count >= MaxUnwritten)
             {
                 _unwritten.Remove(_unwritten.Keys.First());
@@ -195,6 +198,7 @@ public sealed partial class UserGrain(
         }
         catch (Exception ex)
         {
+            using var scope = EventScope(e);
             LogProcessingFailed(logger, ex);
             counters.Failed();
             try
@@ -209,6 +213,10 @@ public sealed partial class UserGrain(
             return (null, true);
         }
     }
+
+    /// <summary>The event's ids on a log line; made only when there is one to write (not per event).</summary>
+    private IDisposable? EventScope(OttEvent e) =>
+        logger.BeginScope(new Dictionary<string, object> { ["event_id"] = e.EventId, ["user_id"] = e.UserId });
 
     /// <summary>Requests and incidents are rare (a deletion request, a volume threshold), so these calls are not per event.</summary>
     private async Task NotifyAsync(ComplianceOutcome outcome)

@@ -149,6 +149,7 @@ public static class HostingExtensions
     {
         var host = builder.OttHost();
         PrometheusExport.Configure();
+        builder.Services.AddSingleton<Ott.Grains.Metrics.ILatencyRecorder, PrometheusLatencyRecorder>();
         builder.Services.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = host.ClusterId;

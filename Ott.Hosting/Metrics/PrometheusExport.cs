@@ -41,13 +41,28 @@ public static class PrometheusExport
         options.ResolveHistogramBuckets = instrument => instrument.Unit == "s" ? SecondsBuckets : defaults(instrument);
         _adapter = MeterAdapter.StartListening(options);
 
-        // Counters and gauges are observable and exported from start (at 0); a histogram appears only at its first
-        // record, so the pipeline's latency histogram is registered now, under the name and buckets the adapter uses,
-        // and the adapter records into it (dashboards and alert rules see 0 observations, not "no data").
-        Metrics.CreateHistogram(PipelineLatency, "Time from acceptance by the API to the written assessment",
+        // Counters and gauges are observable and exported from start (at 0); the pipeline's latency histogram is a
+        // native one, registered now (0 observations, not "no data") and recorded into directly.
+        Latency = Metrics.CreateHistogram(PipelineLatency, Ott.Grains.Metrics.MeterLatencyRecorder.Description,
             new HistogramConfiguration { Buckets = SecondsBuckets });
     }
 
     /// <summary>The Prometheus name of <c>Ott.Pipeline</c>'s <c>events.processing_latency</c> (the adapter's naming).</summary>
     public const string PipelineLatency = "ott_pipeline_events_processing_latency";
+
+    /// <summary>The pipeline's latency histogram (after <see cref="Configure"/>).</summary>
+    internal static Histogram? Latency { get; private set; }
+}
+
+/// <summary>
+/// Records the pipeline latency straight into the Prometheus histogram: one lock-free bucket increment and sum add,
+/// no allocation. The .NET meter adapter's path (a Histogram&lt;double&gt; measurement looked up by its tags on every
+/// record) was about 4 % of CPU under load (docs/performance.md).
+/// </summary>
+public sealed class PrometheusLatencyRecorder : Ott.Grains.Metrics.ILatencyRecorder
+{
+    private readonly Histogram _histogram = PrometheusExport.Latency
+        ?? throw new InvalidOperationException("PrometheusExport.Configure() runs before the latency recorder is created.");
+
+    public void Record(double seconds) => _histogram.Observe(seconds);
 }

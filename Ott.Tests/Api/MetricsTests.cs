@@ -183,6 +183,9 @@ public partial class MetricsTests
             }
         };
         listener.Start();
+
+        // The pipeline latency is a native Prometheus histogram, recorded into directly (PrometheusLatencyRecorder).
+        names.UnionWith(new[] { "", "_bucket", "_sum", "_count" }.Select(suffix => PrometheusExport.PipelineLatency + suffix));
         return names;
     }
 
