@@ -19,7 +19,7 @@ public sealed class SqlAlertStore(SqlDatabase db) : IAlertStore
     public async ValueTask<bool> AddAsync(Alert alert, CancellationToken cancellationToken = default) =>
         await db.ExecuteAsync("INSERT INTO ott_alerts (id, severity, user_id, raised_at, payload) VALUES (@i, @s, @u, @t, @p) ON CONFLICT (id) DO NOTHING",
             cancellationToken, ("@i", alert.Id), ("@s", (short)alert.Severity), new SqlArg("@u", alert.UserId, DbType.String),
-            ("@t", alert.RaisedAt.UtcTicks), ("@p", JsonSerializer.Serialize(alert with { LastSeenAt = alert.RaisedAt }, Json))) == 1;
+            ("@t", alert.RaisedAt.UtcTicks), ("@p", db.JsonValue(alert with { LastSeenAt = alert.RaisedAt }, Json))) == 1;
 
     public async ValueTask RepeatAsync(string alertId, int count, DateTimeOffset lastSeenAt, CancellationToken cancellationToken = default) =>
         await UpdateAsync(alertId, a => a with { Count = Math.Max(a.Count, count), LastSeenAt = lastSeenAt > a.LastSeenAt ? lastSeenAt : a.LastSeenAt }, cancellationToken);
@@ -51,7 +51,7 @@ public sealed class SqlAlertStore(SqlDatabase db) : IAlertStore
 
             var changed = change(alert);
             await using var write = SqlDatabase.Command(connection, transaction, "UPDATE ott_alerts SET payload = @p WHERE id = @i",
-                ("@i", alertId), ("@p", JsonSerializer.Serialize(changed, Json)));
+                ("@i", alertId), ("@p", db.JsonValue(changed, Json)));
             await write.ExecuteNonQueryAsync(cancellationToken);
             return changed;
         }, cancellationToken);

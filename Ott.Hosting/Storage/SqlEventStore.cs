@@ -160,7 +160,7 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
         {
             var returned = await _db.InsertManyAsync(connection, transaction, EventInsert, rows,
                 (e, row) => (row[0], row[1], row[2], row[3], row[4], row[5]) =
-                    (e.EventId, e.UserId, e.Region, e.Timestamp.UtcTicks, e.ReceivedAt.UtcTicks, JsonSerializer.Serialize(e, Json)),
+                    (e.EventId, e.UserId, e.Region, e.Timestamp.UtcTicks, e.ReceivedAt.UtcTicks, _db.JsonValue(e, Json)),
                 reader => reader.GetString(0), cancellationToken);
             await AddCountersAsync(connection, transaction, new()
             {
@@ -188,8 +188,8 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
         {
             var inserted = await _db.InsertManyAsync(connection, transaction, AssessmentInsert, unique,
                 (a, row) => (row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]) =
-                    (a.EventId, a.UserId, a.Region, (short)a.RiskLevel, a.EventTime.UtcTicks, a.ProcessedAt.UtcTicks, JsonSerializer.Serialize(a, Json),
-                     a.FeatureVector is null ? null : JsonSerializer.Serialize(new StoredVectors(a.FeatureVector, a.BaselineVector), Json)),
+                    (a.EventId, a.UserId, a.Region, (short)a.RiskLevel, a.EventTime.UtcTicks, a.ProcessedAt.UtcTicks, _db.JsonValue(a, Json),
+                     a.FeatureVector is null ? null : _db.JsonValue(new StoredVectors(a.FeatureVector, a.BaselineVector), Json)),
                 reader => (Id: reader.GetString(0), Level: (RiskLevel)reader.GetInt16(1)), cancellationToken);
             if (inserted.Count == 0)
             {

@@ -131,6 +131,29 @@ public class SqlStoreTests(SqlEngine engine)
     }
 
     [Test]
+    public async Task GrainState_ManyGrainsWritingAtOnce_AreCommittedTogether_AndOnlyTheStaleOneConflicts()
+    {
+        var storage = Storage();
+        var states = Enumerable.Range(0, 200).Select(i => new GrainState<List<string>>([$"v{i}"])).ToList();
+        await Task.WhenAll(states.Select((state, i) => storage.WriteStateAsync("user", Grain($"many-{i}"), state)));
+        var stale = new GrainState<List<string>>(["stale"]) { ETag = "7" };
+
+        var writes = states.Select((state, i) => storage.WriteStateAsync("user", Grain($"many-{i}"), state)).ToList();
+        var conflict = storage.WriteStateAsync("user", Grain("many-0"), stale);
+        await Task.WhenAll(writes);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => conflict);
+        var read = new GrainState<List<string>>();
+        await storage.ReadStateAsync("user", Grain("many-199"), read);
+        Assert.Multiple(() =>
+        {
+            Assert.That(states.Select(s => s.ETag), Has.All.EqualTo("2"), "each grain's two writes, each with its own version");
+            Assert.That(read.State, Is.EqualTo(new[] { "v199" }));
+            Assert.That(read.ETag, Is.EqualTo("2"));
+        });
+    }
+
+    [Test]
     public async Task GrainState_ConcurrentWriters_TheStaleOneConflicts()
     {
         var storage = Storage();
