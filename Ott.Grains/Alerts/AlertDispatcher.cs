@@ -56,7 +56,8 @@ public sealed partial class AlertDispatcher : BackgroundService
     public async ValueTask<bool> RaiseAsync(Alert alert)
     {
         var deliveries = alert.Channels.ToDictionary(c => c, c => _channels.TryGetValue(c, out var ch) && ch.IsConfigured ? "pending" : "not_configured");
-        if (!await _store.AddAsync(alert with { Deliveries = deliveries }))
+        var stored = alert with { Deliveries = deliveries, LastSeenAt = alert.RaisedAt };
+        if (!await _store.AddAsync(stored))
         {
             return false;
         }
@@ -66,7 +67,7 @@ public sealed partial class AlertDispatcher : BackgroundService
         {
             if (status == "pending")
             {
-                await EnqueueAsync(new Delivery(alert.Id, channel, 1));
+                await EnqueueAsync(new Delivery(alert.Id, channel, 1, stored));
             }
         }
 
@@ -148,7 +149,9 @@ public sealed partial class AlertDispatcher : BackgroundService
     private async Task DeliverAsync(Delivery delivery, CancellationToken stoppingToken)
     {
         Interlocked.Decrement(ref _queued);
-        var alert = await _store.GetAsync(delivery.AlertId, stoppingToken);
+        // The first attempt sends the alert as it was stored a moment ago; a retry reads it again (counts and
+        // acknowledgement may have changed, or it may have been erased).
+        var alert = delivery.Fresh ?? await _store.GetAsync(delivery.AlertId, stoppingToken);
         if (alert is null)
         {
             return;
@@ -170,7 +173,7 @@ public sealed partial class AlertDispatcher : BackgroundService
             LogDeliveryFailed(_logger, delivery.Channel, delivery.Attempt, final, ex.Message);
             if (!final)
             {
-                _ = RetryLaterAsync(delivery with { Attempt = delivery.Attempt + 1 }, stoppingToken);
+                _ = RetryLaterAsync(delivery with { Attempt = delivery.Attempt + 1, Fresh = null }, stoppingToken);
             }
         }
     }
@@ -236,7 +239,8 @@ public sealed partial class AlertDispatcher : BackgroundService
         return -1;
     }
 
-    private readonly record struct Delivery(string AlertId, string Channel, int Attempt);
+    /// <summary>One channel's delivery of an alert; <paramref name="Fresh"/> is the alert as just stored (first attempt only).</summary>
+    private readonly record struct Delivery(string AlertId, string Channel, int Attempt, Alert? Fresh = null);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alert delivery on {Channel} failed (attempt {Attempt}, final {Final}): {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, string channel, int attempt, bool final, string reason);

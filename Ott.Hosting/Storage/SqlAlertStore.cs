@@ -8,18 +8,49 @@ using Ott.Grains.Interfaces;
 namespace Ott.Hosting.Storage;
 
 /// <summary>
-/// Alerts in the database: one row per alert (JSON payload), indexed by sequence and user. Changes (repeat counts,
-/// acknowledgements, delivery states) read and rewrite the row in a transaction.
+/// Alerts in the database: one row per alert (JSON payload), indexed by sequence and user. New alerts are
+/// group-committed (<see cref="BatchWriter{TItem,TResult}"/>: the alerts user grains raise at the same moment land in
+/// one transaction, not one connection and commit each); changes (repeat counts, acknowledgements, delivery states)
+/// read and rewrite the row in a transaction.
 /// </summary>
-public sealed class SqlAlertStore(SqlDatabase db) : IAlertStore
+public sealed class SqlAlertStore : IAlertStore, IAsyncDisposable
 {
     private const string Columns = "SELECT seq, payload FROM ott_alerts";
+    private const int MaxAlertsPerCommit = 500;
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    private static readonly BulkInsert AlertInsert = new("ott_alerts", ["id", "severity", "user_id", "raised_at", "payload"], "ON CONFLICT (id) DO NOTHING", "id");
 
-    public async ValueTask<bool> AddAsync(Alert alert, CancellationToken cancellationToken = default) =>
-        await db.ExecuteAsync("INSERT INTO ott_alerts (id, severity, user_id, raised_at, payload) VALUES (@i, @s, @u, @t, @p) ON CONFLICT (id) DO NOTHING",
-            cancellationToken, ("@i", alert.Id), ("@s", (short)alert.Severity), new SqlArg("@u", alert.UserId, DbType.String),
-            ("@t", alert.RaisedAt.UtcTicks), ("@p", db.JsonValue(alert with { LastSeenAt = alert.RaisedAt }, Json))) == 1;
+    private readonly SqlDatabase db;
+    private readonly BatchWriter<Alert, bool> _added;
+
+    public SqlAlertStore(SqlDatabase db)
+    {
+        this.db = db;
+        _added = new BatchWriter<Alert, bool>(InsertAsync, MaxAlertsPerCommit);
+    }
+
+    public async ValueTask<bool> AddAsync(Alert alert, CancellationToken cancellationToken = default) => await _added.SubmitAsync(alert);
+
+    public ValueTask DisposeAsync() => _added.DisposeAsync();
+
+    /// <summary>Inserts the queued alerts in one transaction; true for each one stored now (false: its id existed).</summary>
+    private async Task<bool[]> InsertAsync(IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
+    {
+        // The first of two alerts with one id in a batch is the one stored, as if they had come one after the other.
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            first.TryAdd(alerts[i].Id, i);
+        }
+
+        var rows = first.Values.Select(i => alerts[i]).ToList();
+        var inserted = await db.InTransactionAsync(async (connection, transaction) =>
+            (await db.InsertManyAsync(connection, transaction, AlertInsert, rows,
+                (a, row) => (row[0], row[1], row[2], row[3], row[4]) =
+                    (a.Id, (short)a.Severity, a.UserId, a.RaisedAt.UtcTicks, db.JsonValue(a with { LastSeenAt = a.RaisedAt }, Json)),
+                reader => reader.GetString(0), cancellationToken)).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        return alerts.Select((a, i) => first[a.Id] == i && inserted.Contains(a.Id)).ToArray();
+    }
 
     public async ValueTask RepeatAsync(string alertId, int count, DateTimeOffset lastSeenAt, CancellationToken cancellationToken = default) =>
         await UpdateAsync(alertId, a => a with { Count = Math.Max(a.Count, count), LastSeenAt = lastSeenAt > a.LastSeenAt ? lastSeenAt : a.LastSeenAt }, cancellationToken);

@@ -396,6 +396,25 @@ public class SqlStoreTests(SqlEngine engine)
     }
 
     [Test]
+    public async Task AlertStore_ManyAddedAtOnce_EachStoredOnce_TheFirstOfTwinsWins()
+    {
+        await using var store = new SqlAlertStore(_db);
+        Alert Make(string id) => new() { Id = id, Kind = "assessment", Severity = RiskLevel.High, Title = id, Detail = "d", UserId = "u", RaisedAt = T0 };
+
+        // 300 at once (group-committed together), with every id twice.
+        var added = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => store.AddAsync(Make($"burst-{i % 150}")).AsTask()));
+        var stored = await store.AfterAsync(0, 1_000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(added.Count(a => a), Is.EqualTo(150), "one add per id reports stored");
+            Assert.That(added.Take(150), Has.All.True, "the first of each pair");
+            Assert.That(stored.Select(a => a.Id).Distinct().Count(), Is.EqualTo(150));
+            Assert.That(stored, Has.Count.EqualTo(150));
+        });
+    }
+
+    [Test]
     public async Task AlertStore_ConcurrentReadModifyWrites_AllLand()
     {
         // Each repeat reads the alert and writes it back in one transaction, from 64 connections at once: no update may be
