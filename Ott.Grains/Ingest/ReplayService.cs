@@ -108,11 +108,14 @@ public sealed partial class ReplayService(
     {
         try
         {
+            // This silo's own end (a shutdown) is not a loss to recover from.
+            var self = services.GetService<ILocalSiloDetails>()?.SiloAddress;
             var previous = membership.CurrentSnapshot;
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
                 var died = snapshot.CreateUpdate(previous).Changes
-                    .Where(m => m.Status == SiloStatus.Dead && previous.GetSiloStatus(m.SiloAddress) is not (SiloStatus.Dead or SiloStatus.None))
+                    .Where(m => m.Status == SiloStatus.Dead && !m.SiloAddress.Equals(self)
+                                && previous.GetSiloStatus(m.SiloAddress) is not (SiloStatus.Dead or SiloStatus.None))
                     .Select(m => m.SiloAddress)
                     .ToList();
                 previous = snapshot;

@@ -16,9 +16,17 @@ namespace Ott.Hosting;
 /// while Orleans re-routes it to the new owner as soon as the silo is declared dead (docs/reliability.md).
 /// Retrying is safe here because every product grain call is idempotent by design (events by event_id, state
 /// changes by key), which is the condition the Orleans team sets for infrastructure retries.
+/// A response timeout is retried only by an API client (a separate process), where it is how a request a dead gateway
+/// held shows itself. In a silo (co-hosted API, hosted services) a timeout means overload, not a lost silo (its own
+/// outstanding calls fail as soon as a silo is declared dead), and the request object of an in-process call is shared
+/// with the callee, which may still be about to run it: sending it again after Orleans released it delivered empty
+/// arguments (seen under overload in the million-event run, docs/performance.md).
 /// </summary>
-public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime lifetime, ILogger<SiloUnavailableRetryFilter> logger) : IOutgoingGrainCallFilter
+public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime lifetime, IServiceProvider services, ILogger<SiloUnavailableRetryFilter> logger)
+    : IOutgoingGrainCallFilter
 {
+    private readonly bool _retryTimeouts = services.GetService(typeof(ILocalSiloDetails)) is null;
+
     /// <summary>Longest time a call is retried.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromSeconds(45);
 
@@ -49,7 +57,8 @@ public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime 
 
             // A process that is stopping does not retry: its own silo or gateways are going away, and retries would
             // hold up the shutdown.
-            if (failure is null || !IsSiloUnavailable(failure) || TimeProvider.System.GetElapsedTime(started) + delay > Budget
+            if (failure is null || !IsSiloUnavailable(failure) || (!_retryTimeouts && IsTimeout(failure))
+                || TimeProvider.System.GetElapsedTime(started) + delay > Budget
                 || lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 thrown?.Throw();
@@ -62,6 +71,9 @@ public sealed partial class SiloUnavailableRetryFilter(IHostApplicationLifetime 
             delay = TimeSpan.FromMilliseconds(Math.Min(2_000, delay.TotalMilliseconds * 2));
         }
     }
+
+    private static bool IsTimeout(Exception exception) =>
+        exception is TimeoutException || exception is AggregateException { InnerExceptions: [TimeoutException] };
 
     /// <summary>True for the product's grain interfaces (Ott.Grains.Interfaces), the only calls this filter retries.</summary>
     public static bool IsProductInterface(Type interfaceType) => interfaceType.Assembly == typeof(Ott.Grains.Interfaces.IIngestGrain).Assembly;
