@@ -131,7 +131,7 @@ public class SqlStoreTests(SqlEngine engine)
     }
 
     [Test]
-    public async Task GrainState_ManyGrainsWritingAtOnce_AreCommittedTogether_AndOnlyTheStaleOneConflicts()
+    public async Task GrainState_ManyGrainsWritingAtOnce_EachKeepsItsVersion_AndOnlyTheStaleOneConflicts()
     {
         var storage = Storage();
         var states = Enumerable.Range(0, 200).Select(i => new GrainState<List<string>>([$"v{i}"])).ToList();
