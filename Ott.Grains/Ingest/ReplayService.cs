@@ -140,7 +140,15 @@ public sealed partial class ReplayService(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        catch (Exception ex)
+        {
+            // The membership feed itself failed: deaths are no longer followed, the periodic replay goes on.
+            LogDeathWatchFailed(logger, ex);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Following the membership for silo deaths failed; unassessed events are replayed after the grace period only")]
+    private static partial void LogDeathWatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Published} unassessed events ({Failed} still unpublished)")]
     private static partial void LogReplayed(ILogger logger, int published, int failed);
