@@ -3,6 +3,7 @@ using Ott.Cli.Client;
 using Ott.Cli.Demo;
 using Ott.Cli.Generate;
 using Ott.Cli.Hosting;
+using Ott.Cli.Policy;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,6 +35,19 @@ public static class CliProgram
                 .WithDescription("Run the eight scenarios against a running API (--url, admin user) or one started in this process.")
                 .WithExample("demo")
                 .WithExample("demo", "--url", "http://localhost:5080", "--user", "admin", "--password", "admin123");
+            config.AddBranch("policy", policy =>
+            {
+                policy.SetDescription("Decision policies: list, get, create, diff, activate (docs/policies.md).");
+                policy.AddCommand<PolicyListCommand>("list").WithDescription("Every version with its status and last activation.");
+                policy.AddCommand<PolicyGetCommand>("get").WithDescription("A version's document as JSON (default: the active one).")
+                    .WithExample("policy", "get", "2", "--user", "analyst", "--password", "analyst123");
+                policy.AddCommand<PolicyCreateCommand>("create").WithDescription("Store a draft from a JSON file (admin).")
+                    .WithExample("policy", "create", "stricter.json", "--user", "admin", "--password", "admin123");
+                policy.AddCommand<PolicyDiffCommand>("diff").WithDescription("What changed from one version to another.")
+                    .WithExample("policy", "diff", "1", "2");
+                policy.AddCommand<PolicyActivateCommand>("activate").WithDescription("Make a version live on every silo (admin).")
+                    .WithExample("policy", "activate", "2", "--user", "admin", "--password", "admin123");
+            });
             config.SetExceptionHandler((e, _) =>
             {
                 console.MarkupLine("[red]error:[/] {0}", Markup.Escape(e is CliException or CommandAppException ? e.Message : e.ToString()));

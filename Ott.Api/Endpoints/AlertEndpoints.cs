@@ -115,12 +115,15 @@ public static class AlertEndpoints
         }
     }
 
-    private static async Task<Ok<IReadOnlyList<SegmentSummary>>> SegmentsAsync(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<SegmentOptions> options)
+    /// <summary>Users per segment with the live policy's parameters (the configuration's until a silo seeded the registry).</summary>
+    private static async Task<Ok<IReadOnlyList<SegmentSummary>>> SegmentsAsync(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<SegmentOptions> configured)
     {
+        var active = await grains.GetGrain<IPolicyRegistryGrain>(0).GetActiveAsync();
+        var options = active is null ? configured.Value : Grains.Policies.PolicyJson.Read(active.Document).Segments;
         var counts = await grains.GetGrain<ISegmentStatsGrain>(0).GetAsync();
         var learning = await Task.WhenAll(SegmentNames.All.Select(s => grains.GetGrain<ISegmentLearningGrain>(s).GetAsync()));
         return TypedResults.Ok<IReadOnlyList<SegmentSummary>>(SegmentNames.All
-            .Select((s, i) => new SegmentSummary(s, counts.GetValueOrDefault(s), options.Value.For(s), learning[i]))
+            .Select((s, i) => new SegmentSummary(s, counts.GetValueOrDefault(s), options.For(s), learning[i]))
             .ToList());
     }
 

@@ -64,6 +64,7 @@ public static partial class ApiHostingExtensions
         app.MapNetworkApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAlertApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAnalyticsApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
+        app.MapPolicyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapReportApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapLegacyApi().RequireAuthorization(Policies.Analyst).RequireRateLimiting(RateLimits.Analyst);
         app.MapAdminApi().RequireAuthorization(Policies.Admin).RequireRateLimiting(RateLimits.Analyst);

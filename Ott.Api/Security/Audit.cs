@@ -9,7 +9,8 @@ public sealed class AuditedAttribute : Attribute;
 /// <summary>Writes an audit record after every request to an <see cref="AuditedAttribute"/> endpoint (docs/security.md, "Audit trail").</summary>
 public sealed class AuditMiddleware(RequestDelegate next)
 {
-    private static readonly string[] TargetKeys = ["user_id", "event_id", "device_id", "request_id", "incident_id"];
+    private static readonly (string Key, string Kind)[] TargetKeys =
+        [("user_id", "user"), ("event_id", "event"), ("device_id", "device"), ("request_id", "request"), ("incident_id", "incident"), ("version", "policy")];
 
     public async Task InvokeAsync(HttpContext context, IAuditLog audit, TimeProvider time)
     {
@@ -37,11 +38,11 @@ public sealed class AuditMiddleware(RequestDelegate next)
 
     private static (string Kind, string Target) Target(HttpContext context)
     {
-        foreach (var key in TargetKeys)
+        foreach (var (key, kind) in TargetKeys)
         {
             if (context.GetRouteValue(key) is string value)
             {
-                return (key[..^3], value);
+                return (kind, value);
             }
         }
 

@@ -199,6 +199,28 @@ public sealed class OttApiClient(HttpClient http)
         return await ReadAsync(response, path, cancellationToken);
     }
 
+    /// <summary>
+    /// POSTs raw JSON text and returns the status with the JSON answer, whatever the status (for answers whose
+    /// problem document the caller shows field by field, such as a refused policy).
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostRawAsync(string path, string json, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        }, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return (response.StatusCode, document.RootElement.Clone());
+        }
+        catch (JsonException)
+        {
+            throw new CliException($"{path} answered {(int)response.StatusCode}: {Shorten(text)}");
+        }
+    }
+
     /// <summary>Waits until every accepted event was assessed (<c>POST /process/drain</c>, admin).</summary>
     public Task<JsonElement> DrainAsync(int timeoutSeconds, CancellationToken cancellationToken) =>
         PostAsync($"/process/drain?timeout_seconds={timeoutSeconds}", null, cancellationToken);

@@ -16,7 +16,7 @@ public enum RiskLevel : byte
     Critical,
 }
 
-/// <summary>What the platform should do with the event (critical: block, high: review, else allow).</summary>
+/// <summary>What the platform should do with the event: a policy's decision rule, else by level (critical: block, high: review, else allow).</summary>
 public enum RiskAction : byte
 {
     Allow = 1,
@@ -108,6 +108,12 @@ public sealed record Assessment
 
     /// <summary>IP geolocation, anonymiser flags and impossible travel.</summary>
     [Id(24)] public GeoVerdict? Geo { get; init; }
+
+    /// <summary>The policy version that judged the event (docs/policies.md); null on assessments made before policies.</summary>
+    [Id(25)] public int? PolicyVersion { get; init; }
+
+    /// <summary>The id of the decision rule that set <see cref="Action"/>; null when the level's action applies.</summary>
+    [Id(26)] public string? DecisionRule { get; init; }
 
     /// <summary>When the assessment was made (UTC).</summary>
     [Id(13)] public required DateTimeOffset ProcessedAt { get; init; }

@@ -34,6 +34,9 @@ public static class ComplianceRules
     public const string CrossBorder = "cross_border";
     public const string ViewingHistory = "viewing_history";
     public const string RequestOverdue = "dsr_overdue";
+
+    public static readonly IReadOnlyList<string> All =
+        [Consent, Purpose, OptOut, ChildConsent, ChildTracking, CrossBorder, ViewingHistory, RequestOverdue];
 }
 
 /// <summary>Judges an event without ingesting it (<c>POST /api/v1/compliance/check</c>).</summary>

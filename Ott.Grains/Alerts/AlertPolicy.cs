@@ -1,4 +1,5 @@
 using Ott.Grains.Interfaces;
+using Ott.Grains.Policies;
 
 namespace Ott.Grains.Alerts;
 
@@ -16,23 +17,24 @@ public sealed class AlertMark
 public readonly record struct AlertDecision(bool Raise, bool Repeat, string AlertId, RiskLevel Severity, string TopFactor, int Count);
 
 /// <summary>
-/// docs/alerts.md: an assessment at or above <c>high</c> raises an alert; severity = level, one step higher for
-/// segments whose severity multiplier is at least 1.5; the same (user, top factor) within the dedupe window is a
+/// docs/alerts.md: an assessment at or above the policy's <c>min_level</c> (default high) raises an alert; severity =
+/// level, one step higher for segments whose severity multiplier is at least the policy's step (default 1.5); the same (user, top factor) within the dedupe window is a
 /// repeat of the first alert (its count grows) instead of a new one. Marks are capped per user.
 /// </summary>
 public static class AlertPolicy
 {
     public const int MaxMarks = 16;
 
-    public static AlertDecision Decide(Assessment assessment, double severityMultiplier, List<AlertMark> marks, TimeSpan window)
+    public static AlertDecision Decide(Assessment assessment, double severityMultiplier, List<AlertMark> marks, AlertRules rules)
     {
-        if (assessment.RiskLevel < RiskLevel.High || assessment.Factors.Count == 0)
+        var window = rules.DedupeWindow;
+        if (assessment.RiskLevel < rules.MinLevel || assessment.Factors.Count == 0)
         {
             return default;
         }
 
         var top = assessment.Factors.MaxBy(f => f.Points)!.Code;
-        var severity = severityMultiplier >= 1.5 && assessment.RiskLevel < RiskLevel.Critical ? assessment.RiskLevel + 1 : assessment.RiskLevel;
+        var severity = severityMultiplier >= rules.SeverityStepMultiplier && assessment.RiskLevel < RiskLevel.Critical ? assessment.RiskLevel + 1 : assessment.RiskLevel;
         var at = assessment.EventTime;
         var mark = marks.Find(m => m.TopFactor == top);
         if (mark is not null && at >= mark.FirstAt && at - mark.FirstAt < window)

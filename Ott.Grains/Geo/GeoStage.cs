@@ -24,12 +24,10 @@ public sealed partial class GeoStage : IDisposable
 {
     private readonly GeoIpLookup _lookup;
     private readonly GeoIpOptions _options;
-    private readonly ScoringOptions _scoring;
 
-    public GeoStage(IOptions<GeoIpOptions> options, IOptions<ScoringOptions> scoring, ILogger<GeoStage> logger)
+    public GeoStage(IOptions<GeoIpOptions> options, ILogger<GeoStage> logger)
     {
         _options = options.Value;
-        _scoring = scoring.Value;
         IpRangeTable? ranges = null;
         if (_options.UseBuiltInRanges || _options.TorExitListPath is not null)
         {
@@ -45,8 +43,8 @@ public sealed partial class GeoStage : IDisposable
         _lookup = new GeoIpLookup(_options, ranges);
     }
 
-    /// <summary>Looks the event's IP up, updates the user's last location, and adds the geo factors.</summary>
-    public (GeoVerdict Verdict, double? SpeedKmh) Evaluate(OttEvent e, UserRollingState state, List<RiskFactor> factors)
+    /// <summary>Looks the event's IP up, updates the user's last location, and adds the geo factors with the policy's points.</summary>
+    public (GeoVerdict Verdict, double? SpeedKmh) Evaluate(OttEvent e, UserRollingState state, List<RiskFactor> factors, ScoringOptions scoring)
     {
         var result = _lookup.Lookup(e.IpAddress);
         var status = result.Status switch
@@ -63,14 +61,14 @@ public sealed partial class GeoStage : IDisposable
             mismatch = claimed == RegionCodes.EuUnknownMember ? !RegionCodes.IsEuMember(ipCountry) : claimed != ipCountry;
             if (mismatch == true)
             {
-                factors.Add(new RiskFactor(FactorCodes.GeoipRegionMismatch, _scoring.GeoMismatchPoints,
+                factors.Add(new RiskFactor(FactorCodes.GeoipRegionMismatch, scoring.GeoMismatchPoints,
                     $"IP {e.IpAddress} is in {ipCountry}, the event claims {e.Region}"));
             }
         }
 
         var anonymizers = Anonymizers(result.Anonymizers);
-        var anonymizerPoints = Math.Max(result.IsTor ? _scoring.TorPoints : 0,
-            Math.Max(result.IsHosting ? _scoring.HostingPoints : 0, result.IsVpn || result.IsPublicProxy || result.IsResidentialProxy ? _scoring.VpnPoints : 0));
+        var anonymizerPoints = Math.Max(result.IsTor ? scoring.TorPoints : 0,
+            Math.Max(result.IsHosting ? scoring.HostingPoints : 0, result.IsVpn || result.IsPublicProxy || result.IsResidentialProxy ? scoring.VpnPoints : 0));
         if (anonymizerPoints > 0)
         {
             factors.Add(new RiskFactor(FactorCodes.Anonymiser, anonymizerPoints, $"IP {e.IpAddress} is listed as {string.Join(", ", anonymizers)}"));
@@ -95,7 +93,7 @@ public sealed partial class GeoStage : IDisposable
                 travel = new TravelCheck(Math.Round(distance, 1), Math.Round(seconds, 1), Math.Round(speed.Value, 1), word, last.Country);
                 if (verdict is TravelVerdict.Impossible or TravelVerdict.Critical)
                 {
-                    factors.Add(new RiskFactor(FactorCodes.ImpossibleTravel, _scoring.ImpossibleTravelPoints,
+                    factors.Add(new RiskFactor(FactorCodes.ImpossibleTravel, scoring.ImpossibleTravelPoints,
                         $"{distance:0} km from {last.Country} in {seconds / 60:0.#} min = {speed:0} km/h ({word}, over {_options.ImpossibleTravelKmh:0} km/h)"));
                 }
             }

@@ -11,6 +11,7 @@ using Ott.Grains.Detection;
 using Ott.Grains.Devices;
 using Ott.Grains.Geo;
 using Ott.Grains.Network;
+using Ott.Grains.Policies;
 using Ott.Grains.Ingest;
 using Ott.Grains.Logs;
 using Ott.Grains.Metrics;
@@ -41,7 +42,6 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<ReplayOptions>(configuration, ReplayOptions.Section);
         services.AddValidatedOptions<EventLogOptions>(configuration, EventLogOptions.Section);
 
-        services.AddSingleton(sp => new RiskScorer(sp.GetRequiredService<IOptions<ScoringOptions>>().Value));
 
         services.AddRegulationPack(configuration);
         services.AddSingleton(sp => new ComplianceEngine(sp.GetRequiredService<RegulationPack>(), sp.GetRequiredService<IOptions<ComplianceOptions>>().Value));
@@ -59,9 +59,10 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<SegmentOptions>(configuration, SegmentOptions.Section);
         services.AddValidatedOptions<ThresholdOptions>(configuration, ThresholdOptions.Section);
         services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.Section);
-        services.AddSingleton(sp => new SegmentClassifier(sp.GetRequiredService<IOptions<SegmentOptions>>().Value));
         services.AddSingleton<RegionClock>();
-        services.AddSingleton(sp => new AdaptiveThreshold(sp.GetRequiredService<IOptions<ThresholdOptions>>().Value, sp.GetRequiredService<RegionClock>()));
+        services.AddValidatedOptions<PolicyOptions>(configuration, PolicyOptions.Section);
+        services.AddSingleton<PolicyCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<PolicyCache>());
         services.AddSingleton<ThresholdInputsCache>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdInputsCache>());
         services.TryAddSingleton<IAlertStore>(sp => new InMemoryAlertStore(sp.GetRequiredService<IOptions<AlertOptions>>().Value));

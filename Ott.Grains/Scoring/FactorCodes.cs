@@ -19,6 +19,13 @@ public static class FactorCodes
     public const string ImpossibleTravel = "impossible_travel";
     public const string FraudRingMember = "fraud_ring_member";
     public const string ViolationPrediction = "violation_prediction";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        AuthOrPlaybackError, EuNoConsent, MultiRegionAccess, HighFrequencyActivity, CredentialStuffing, BulkDataAccess, Plan,
+        RegulationViolation, ChildDataWithoutParentalConsent, CrossBorderWithoutBasis, MlAnomaly, GeoipRegionMismatch, Anonymiser,
+        ImpossibleTravel, FraudRingMember, ViolationPrediction,
+    ];
 }
 
 /// <summary>Codes of data-quality notes (no points).</summary>

@@ -24,7 +24,7 @@ public sealed class SegmentLearningGrain(
     [PersistentState("segment-learning", StorageNames.Grains)] IPersistentState<SegmentLearningState> state,
     IOptions<WriteBehindOptions> writeBehind,
     IOptions<ThresholdOptions> thresholds,
-    IOptions<SegmentOptions> segments,
+    Policies.PolicyCache policies,
     TimeProvider time) : WriteBehindGrain<SegmentLearningState>(state, writeBehind), ISegmentLearningGrain
 {
     private readonly Random _random = new(17);
@@ -38,7 +38,9 @@ public sealed class SegmentLearningGrain(
             Add(outcome);
         }
 
-        var (quantile, value) = AdaptiveThreshold.Learn(State.Scores, segments.Value.For(this.GetPrimaryKeyString()).ThresholdHigh, thresholds.Value);
+        // The live policy's learning settings and segment threshold; the sample capacity is configuration.
+        var policy = await policies.GetAsync();
+        var (quantile, value) = AdaptiveThreshold.Learn(State.Scores, policy.For(this.GetPrimaryKeyString()).ThresholdHigh, policy.Document.Threshold);
         if (value is not null)
         {
             (State.Quantile, State.Value, State.LearnedAt) = (quantile, value, time.GetUtcNow());

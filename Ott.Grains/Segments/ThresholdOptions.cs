@@ -1,8 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 
 namespace Ott.Grains.Segments;
 
-/// <summary>Adaptive threshold settings (configuration section <c>Ott:Threshold</c>; docs/alerts.md, "Adaptive threshold").</summary>
+/// <summary>
+/// Adaptive threshold settings (configuration section <c>Ott:Threshold</c>; docs/alerts.md, "Adaptive threshold"). The
+/// decision fields are part of the policy (docs/policies.md); the two operational ones (sample capacity, cache refresh)
+/// stay configuration and are not in the policy document.
+/// </summary>
 public sealed class ThresholdOptions
 {
     public const string Section = "Ott:Threshold";
@@ -29,9 +34,9 @@ public sealed class ThresholdOptions
     [Range(0.0, 1.0)] public double LearningBound { get; set; } = 0.25;
 
     /// <summary>Scores with outcomes kept per segment.</summary>
-    [Range(100, 1_000_000)] public int LearningSampleCapacity { get; set; } = 10_000;
+    [Range(100, 1_000_000), JsonIgnore] public int LearningSampleCapacity { get; set; } = 10_000;
 
     /// <summary>How often silos refresh region rates and learned thresholds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00"), JsonIgnore]
     public TimeSpan CacheRefresh { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -8,8 +8,7 @@ using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Logs;
-using Ott.Grains.Scoring;
-using Ott.Grains.Segments;
+using Ott.Grains.Policies;
 
 namespace Ott.Grains.Users;
 
@@ -28,8 +27,7 @@ public sealed partial class UserGrain(
     [PersistentState("user", StorageNames.Grains)] IPersistentState<UserRollingState> state,
     IOptions<WriteBehindOptions> writeBehind,
     IOptions<RollingWindowOptions> rolling,
-    IOptions<SegmentOptions> segmentOptions,
-    RiskScorer scorer,
+    PolicyCache policies,
     UserPipeline pipeline,
     AlertDispatcher alerts,
     IAssessmentLog assessments,
@@ -86,7 +84,7 @@ public sealed partial class UserGrain(
         return Task.FromResult<UserRiskProfile?>(new UserRiskProfile
         {
             UserId = this.GetPrimaryKeyString(),
-            Threshold = State.Segment is null ? scorer.Options.DefaultThreshold : segmentOptions.Value.For(State.Segment.Segment).ThresholdHigh,
+            Threshold = State.Segment is null ? policies.Current.Scoring.DefaultThreshold : policies.Current.For(State.Segment.Segment).ThresholdHigh,
             ThresholdSource = State.Segment is null ? "default" : "segment",
             Segment = State.Segment,
             Features = _window.Current(State),
@@ -157,7 +155,7 @@ public sealed partial class UserGrain(
         PipelineResult? result = null;
         try
         {
-            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow());
+            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow(), await policies.GetAsync());
             var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
             var assessed = new AssessedEvent(e, result);
@@ -168,7 +166,7 @@ public sealed partial class UserGrain(
 
             if (result.Alert is { Raise: true, Repeat: false } raised)
             {
-                await alerts.RaiseAsync(pipeline.AlertFor(assessment, raised, assessment.ProcessedAt));
+                await alerts.RaiseAsync(UserPipeline.AlertFor(assessment, raised, assessment.ProcessedAt, result.Policy));
             }
             else if (result.Alert is { Raise: true, Repeat: true } repeat)
             {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Detection;
@@ -6,6 +5,7 @@ using Ott.Grains.Common;
 using Ott.Grains.Geo;
 using Ott.Grains.Network;
 using Ott.Grains.Interfaces;
+using Ott.Grains.Policies;
 using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
 
@@ -14,6 +14,7 @@ namespace Ott.Grains.Users;
 /// <summary>Everything one event produced: the assessment and what the grain must tell others.</summary>
 public sealed record PipelineResult(
     Assessment Assessment,
+    Policy Policy,
     ComplianceOutcome Compliance,
     AlertDecision Alert,
     string? SegmentBefore,
@@ -29,19 +30,15 @@ public sealed record PipelineResult(
 /// </summary>
 public sealed class UserPipeline(
     ComplianceStage compliance,
-    SegmentClassifier segments,
-    IOptions<SegmentOptions> segmentOptions,
-    AdaptiveThreshold threshold,
     ThresholdInputsCache inputs,
-    RiskScorer scorer,
     ModelCache models,
     GeoStage geo,
-    NetworkCache network,
-    IOptions<AlertOptions> alertOptions)
+    NetworkCache network)
 {
     private const int MaxLinkedIdentifiers = 64;
 
-    public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now)
+    /// <summary>Judges <paramref name="e"/> under <paramref name="policy"/> (its points, thresholds, segments, alert and decision rules).</summary>
+    public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now, Policy policy)
     {
         var previous = state.NewestEventTime;
         var observation = window.Observe(state, e);
@@ -49,24 +46,24 @@ public sealed class UserPipeline(
         window.RecordViolations(state, e.Timestamp, stage1.Verdict.Violations.Count);
 
         var extra = new List<RiskFactor>(4);
-        var (geoVerdict, speed) = geo.Evaluate(e, state, extra);
+        var (geoVerdict, speed) = geo.Evaluate(e, state, extra, policy.Scoring);
         var standing = network.Standing(e.UserId);
         if (standing is { RingId: { } ringId } ring)
         {
-            extra.Add(new RiskFactor(FactorCodes.FraudRingMember, Math.Round(scorer.Options.FraudRingWeight * ring.Risk, 2),
+            extra.Add(new RiskFactor(FactorCodes.FraudRingMember, Math.Round(policy.Scoring.FraudRingWeight * ring.Risk, 2),
                 $"member of fraud ring {ringId} (ring risk {ring.Risk:0.###})"));
         }
 
         var gap = previous is { } p && e.Timestamp > p ? (e.Timestamp - p).TotalDays : (double?)null;
-        var segment = segments.Classify(new SegmentInputs(
+        var segment = policy.Segments.Classify(new SegmentInputs(
             observation.Features.ViolationsLast30Days,
             InFraudRing: standing?.RingId is not null,
             RollingWindow.CriticalLast7Days(state, e.Timestamp),
             Math.Round(observation.AccountAgeDays, 2),
             observation.Features.EventsLast30Days,
             gap is null ? null : Math.Round(gap.Value, 2)));
-        var parameters = segmentOptions.Value.For(segment.Segment);
-        var parts = threshold.Compute(parameters.ThresholdHigh, inputs.Learned(segment.Segment), e.Region, e.Timestamp, inputs.RegionRate(e.Region));
+        var parameters = policy.For(segment.Segment);
+        var parts = policy.Threshold.Compute(parameters.ThresholdHigh, inputs.Learned(segment.Segment), e.Region, e.Timestamp, inputs.RegionRate(e.Region));
 
         var features = new double[FeatureVector.Names.Length];
         FeatureVector.Fill(features, new FeatureInputs(
@@ -76,9 +73,9 @@ public sealed class UserPipeline(
             observation.Features.AuthFailuresLastHour, observation.Features.DataAccessLastHour, e.RecordsAccessed,
             previous is { } last && e.Timestamp > last ? (e.Timestamp - last).TotalSeconds : null,
             speed is { } kmh && double.IsFinite(kmh) ? kmh : null, RegionCodes.IsGdprArea(e.Region), e.HasConsent));
-        var anomaly = Anomaly(features, parameters.AnomalySensitivity, extra);
-        var (violation, baseline) = Violation(state, features, extra);
-        var score = scorer.Score(e, observation, parts.Value, stage1.Verdict, extra);
+        var anomaly = Anomaly(features, parameters.AnomalySensitivity, policy.Scoring, extra);
+        var (violation, baseline) = Violation(state, features, models.Violation, policy.Scoring, extra);
+        var score = policy.Scorer.Score(e, observation, parts.Value, stage1.Verdict, extra);
 
         var assessment = new Assessment
         {
@@ -105,8 +102,16 @@ public sealed class UserPipeline(
             BaselineVector = baseline,
             Network = new NetworkVerdict(standing?.RingId, standing?.Risk, network.Snapshot.Version),
             Geo = geoVerdict,
+            PolicyVersion = policy.Version,
             ProcessedAt = now,
         };
+
+        // Decision rules read the finished assessment; the copy is made only when a rule set the action.
+        var (action, rule) = policy.Decide(assessment);
+        if (rule is not null)
+        {
+            assessment = assessment with { Action = action, DecisionRule = rule };
+        }
 
         var flag = false;
         if (score.Level == RiskLevel.Critical)
@@ -116,7 +121,7 @@ public sealed class UserPipeline(
             state.FlaggedInNetwork = true;
         }
 
-        var alert = AlertPolicy.Decide(assessment, parameters.SeverityMultiplier, state.AlertMarks, alertOptions.Value.DedupeWindow);
+        var alert = AlertPolicy.Decide(assessment, parameters.SeverityMultiplier, state.AlertMarks, policy.Document.Alerts);
         if (alert.Raise)
         {
             assessment = assessment with { Alert = new AssessmentAlert(alert.AlertId, alert.Severity, alert.Repeat, alert.Count) };
@@ -129,7 +134,7 @@ public sealed class UserPipeline(
         }
 
         window.Remember(state, new AssessmentSummary(e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
-        return new PipelineResult(assessment, stage1, alert, before, state.Segment!.Segment, NewLinks(state, e), flag);
+        return new PipelineResult(assessment, policy, stage1, alert, before, state.Segment!.Segment, NewLinks(state, e), flag);
     }
 
     /// <summary>The event's identifiers the user was not yet linked to (each is sent to the graph once).</summary>
@@ -163,7 +168,7 @@ public sealed class UserPipeline(
     }
 
     /// <summary>Stage 2: the silo's ensemble, when one is trained; else <c>model: none</c> and no points.</summary>
-    private AnomalyVerdict Anomaly(double[] features, double sensitivity, List<RiskFactor> extra)
+    private AnomalyVerdict Anomaly(double[] features, double sensitivity, ScoringOptions scoring, List<RiskFactor> extra)
     {
         if (models.Anomaly is not { } model)
         {
@@ -175,7 +180,7 @@ public sealed class UserPipeline(
         var top = score.TopFeatures.Select(i => FeatureVector.Names[i]).ToArray();
         if (score.IsAnomaly)
         {
-            extra.Add(new RiskFactor(FactorCodes.MlAnomaly, Math.Round(scorer.Options.MlAnomalyWeight * score.Ensemble * sensitivity, 2),
+            extra.Add(new RiskFactor(FactorCodes.MlAnomaly, Math.Round(scoring.MlAnomalyWeight * score.Ensemble * sensitivity, 2),
                 $"ensemble v{model.Version} score {score.Ensemble:0.###} above {limit:0.###}; furthest: {string.Join(", ", top)}"));
         }
 
@@ -194,15 +199,13 @@ public sealed class UserPipeline(
     }
 
     /// <summary>Stage 3: the baseline over the last 100 events, and the learned model's likelihood when one exists.</summary>
-    private (ViolationPrediction Prediction, double[] Baseline) Violation(UserRollingState state, double[] features, List<RiskFactor> extra)
+    private static (ViolationPrediction Prediction, double[] Baseline) Violation(UserRollingState state, double[] features, ViolationModel? model, ScoringOptions o, List<RiskFactor> extra)
     {
         var baseline = new double[ViolationBaseline.Names.Count];
         var (likelihood, confidence, factors) = ViolationBaseline.Predict(state, baseline);
-        var model = models.Violation;
         double? learned = model is null ? null : Math.Round(model.Predict([.. features, .. baseline]), 4);
 
         var used = learned ?? likelihood;
-        var o = scorer.Options;
         if (used > o.ViolationPredictionMin)
         {
             extra.Add(new RiskFactor(FactorCodes.ViolationPrediction, Math.Round(o.ViolationPredictionWeight * used, 2),
@@ -223,7 +226,7 @@ public sealed class UserPipeline(
     }
 
     /// <summary>The alert to store for a new alert decision.</summary>
-    public Alert AlertFor(Assessment a, AlertDecision decision, DateTimeOffset now) => new()
+    public static Alert AlertFor(Assessment a, AlertDecision decision, DateTimeOffset now, Policy policy) => new()
     {
         Id = decision.AlertId,
         Kind = AlertKinds.Assessment,
@@ -237,6 +240,6 @@ public sealed class UserPipeline(
         TopFactor = decision.TopFactor,
         RiskScore = a.RiskScore,
         RaisedAt = now,
-        Channels = segmentOptions.Value.For(a.Segment!).Channels,
+        Channels = policy.For(a.Segment!).Channels,
     };
 }

@@ -45,7 +45,7 @@ public class AggregateBatcherTests
             ? Compliant
             : Compliant with { IsCompliant = false, Violations = violated.Select(r => new Violation(r, "a", "consent", "x")).ToList() };
         var assessment = AssessmentOf(e, level) with { Compliance = verdict, FeatureVector = features };
-        var result = new PipelineResult(assessment, new ComplianceOutcome(verdict, null, null, pipl ?? []), default,
+        var result = new PipelineResult(assessment, TestPolicies.Default, new ComplianceOutcome(verdict, null, null, pipl ?? []), default,
             segmentBefore, segmentAfter, links ?? [], flag);
         return new AssessedEvent(e, result);
     }

@@ -51,7 +51,7 @@ public class AggregateFlusherTests
     private static AssessedEvent Assessed(OttEvent e)
     {
         var verdict = new ComplianceVerdict { IsCompliant = true, ApplicableRegulations = [], Violations = [], PackVersion = "t" };
-        return new AssessedEvent(e, new PipelineResult(AssessmentOf(e), new ComplianceOutcome(verdict, null, null, []),
+        return new AssessedEvent(e, new PipelineResult(AssessmentOf(e), TestPolicies.Default, new ComplianceOutcome(verdict, null, null, []),
             default, null, "normal", [], false));
     }
 

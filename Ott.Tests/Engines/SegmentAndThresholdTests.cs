@@ -1,3 +1,4 @@
+using Ott.Grains.Policies;
 using Ott.Grains.Alerts;
 using Ott.Grains.Interfaces;
 using Ott.Grains.Segments;
@@ -151,7 +152,7 @@ public class SegmentAndThresholdTests
     public void Alerts_HighOrAbove_DedupedPerTopFactorForTenMinutes()
     {
         var marks = new List<AlertMark>();
-        var window = TimeSpan.FromMinutes(10);
+        var window = new AlertRules { DedupeWindow = TimeSpan.FromMinutes(10) };
         var medium = AlertPolicy.Decide(Scored("m", T0, RiskLevel.Medium, ("eu_no_consent", 5)), 1.0, marks, window);
         var first = AlertPolicy.Decide(Scored("a", T0, RiskLevel.High, ("auth_or_playback_error", 3), ("eu_no_consent", 5)), 1.0, marks, window);
         var repeat = AlertPolicy.Decide(Scored("b", T0.AddMinutes(9), RiskLevel.High, ("eu_no_consent", 5)), 1.0, marks, window);
@@ -172,5 +173,5 @@ public class SegmentAndThresholdTests
     [TestCase(1.2, RiskLevel.High, RiskLevel.High)]
     [TestCase(1.5, RiskLevel.Critical, RiskLevel.Critical)]
     public void Severity_IsRaisedOneStepForSegmentsWithMultiplierOneAndAHalf(double multiplier, RiskLevel level, RiskLevel severity) =>
-        Assert.That(AlertPolicy.Decide(Scored("x", T0, level, ("f", 9)), multiplier, [], TimeSpan.FromMinutes(10)).Severity, Is.EqualTo(severity));
+        Assert.That(AlertPolicy.Decide(Scored("x", T0, level, ("f", 9)), multiplier, [], new AlertRules()).Severity, Is.EqualTo(severity));
 }

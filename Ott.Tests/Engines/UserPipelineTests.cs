@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Detection;
 using Ott.Grains.Geo;
 using Ott.Grains.Network;
 using Ott.Grains.Interfaces;
-using Ott.Grains.Scoring;
 using Ott.Grains.Segments;
 using Ott.Grains.Users;
+using Ott.Tests.Support;
 
 namespace Ott.Tests.Engines;
 
@@ -17,19 +16,13 @@ public class UserPipelineTests
     private static UserPipeline Pipeline()
     {
         var compliance = new ComplianceOptions();
-        var segments = new SegmentOptions();
         var thresholds = new ThresholdOptions();
         return new UserPipeline(
             new ComplianceStage(new ComplianceEngine(RegulationPackLoader.Load(null), compliance), compliance),
-            new SegmentClassifier(segments),
-            Options.Create(segments),
-            new AdaptiveThreshold(thresholds, new RegionClock()),
             new ThresholdInputsCache(null!, Options.Create(thresholds), NullLogger<ThresholdInputsCache>.Instance),
-            new RiskScorer(new ScoringOptions()),
             new ModelCache(null!, Options.Create(new DetectionOptions()), NullLogger<ModelCache>.Instance),
-            new GeoStage(Options.Create(new GeoIpOptions()), Options.Create(new ScoringOptions()), NullLogger<GeoStage>.Instance),
-            new NetworkCache(null!, Options.Create(new RingGraphOptions()), NullLogger<NetworkCache>.Instance),
-            Options.Create(new AlertOptions()));
+            new GeoStage(Options.Create(new GeoIpOptions()), NullLogger<GeoStage>.Instance),
+            new NetworkCache(null!, Options.Create(new RingGraphOptions()), NullLogger<NetworkCache>.Instance));
     }
 
     private static OttEvent Risky(string user, DateTimeOffset at) => new()
@@ -55,7 +48,7 @@ public class UserPipelineTests
         var noon = new DateTimeOffset(2026, 3, 10, 11, 0, 0, TimeSpan.Zero);    // 12:00 in Berlin
 
         var newUser = new UserRollingState();
-        var fresh = pipeline.Assess(newUser, Risky("newbie", night), new RollingWindow(new RollingWindowOptions()), night);
+        var fresh = pipeline.Assess(newUser, Risky("newbie", night), new RollingWindow(new RollingWindowOptions()), night, TestPolicies.Default);
 
         // A power user: an account of 400 days, more than 500 clean events in the last 30 days.
         var power = new UserRollingState();
@@ -68,10 +61,10 @@ public class UserPipelineTests
                 EventId = $"p{i}", UserId = "veteran", DeviceId = "tv", ContentId = "c", Type = EventType.Play, Timestamp = at,
                 Region = "US", IsEuClaim = false, HasConsent = true, IpAddress = "198.51.100.10", ReceivedAt = at,
                 AccountCreatedAt = noon.AddDays(-400),
-            }, window, at);
+            }, window, at, TestPolicies.Default);
         }
 
-        var veteran = pipeline.Assess(power, Risky("veteran", noon), window, noon);
+        var veteran = pipeline.Assess(power, Risky("veteran", noon), window, noon, TestPolicies.Default);
 
         Assert.Multiple(() =>
         {
@@ -95,7 +88,7 @@ public class UserPipelineTests
     {
         var state = new UserRollingState();
         var at = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
-        var result = Pipeline().Assess(state, Risky("u", at), new RollingWindow(new RollingWindowOptions()), at);
+        var result = Pipeline().Assess(state, Risky("u", at), new RollingWindow(new RollingWindowOptions()), at, TestPolicies.Default);
         Assert.Multiple(() =>
         {
             Assert.That(state.Segment!.Segment, Is.EqualTo(SegmentNames.New));

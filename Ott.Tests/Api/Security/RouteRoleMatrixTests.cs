@@ -20,7 +20,8 @@ public class RouteRoleMatrixTests
         (_, "/events" or "/events/batch" or "/bench/noop/events" or "/bench/noop/events/batch" or "/bench/process") => Access.Ingest,
         (_, "/api/v1/decisions" or "/api/v1/decisions/batch" or "/api/v1/decisions/{event_id}") => Access.Ingest,
         ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
-            or ("POST", "/api/v1/simulations") or ("GET", "/api/v1/cluster") => Access.Admin,
+            or ("POST", "/api/v1/simulations") or ("GET", "/api/v1/cluster")
+            or ("POST", "/api/v1/policies") or ("POST", "/api/v1/policies/{version:int}/activate") => Access.Admin,
         (_, _) when route == "/dashboard" || route.StartsWith("/dashboard/", StringComparison.Ordinal) => Access.Admin,
         (_, _) when route.StartsWith("/api/v1/", StringComparison.Ordinal) => Access.Analyst,
         (_, "/stats/summary" or "/results/latest" or "/compliance/summary" or "/process/drain") => Access.Analyst,
@@ -49,7 +50,11 @@ public class RouteRoleMatrixTests
             .Replace("{code}", "GDPR", StringComparison.Ordinal)
             .Replace("{request_id}", "matrix-request", StringComparison.Ordinal)
             .Replace("{incident_id}", "matrix-incident", StringComparison.Ordinal)
-            .Replace("{page:int}", "1", StringComparison.Ordinal);
+            .Replace("{page:int}", "1", StringComparison.Ordinal)
+            // Policy versions that do not exist: an allowed caller gets 404 and nothing is activated.
+            .Replace("{version:int}", "999999", StringComparison.Ordinal)
+            .Replace("{from:int}", "999999", StringComparison.Ordinal)
+            .Replace("{to:int}", "999999", StringComparison.Ordinal);
         if (path == "/dashboard")
         {
             // The Orleans Dashboard's root answers a redirect to "/dashboard/", which HttpClient follows without the token.
@@ -65,6 +70,7 @@ public class RouteRoleMatrixTests
             {
                 "/token" => "{\"username\":\"admin\",\"password\":\"admin123\"}",
                 "/api/v1/simulations" => "{\"users\":0}",
+                "/api/v1/policies" => "{\"rules\":5}",
                 _ => "{}",
             };
             request.Content = new StringContent(body, Encoding.UTF8, "application/json");

@@ -15,12 +15,12 @@ public class GeoStageTests
     private static GeoStage Stage(bool databases = true) => new(Options.Create(databases
             ? new GeoIpOptions { LocationDatabasePath = Db("GeoIP2-City-Test.mmdb"), AnonymousIpDatabasePath = Db("GeoIP2-Anonymous-IP-Test.mmdb") }
             : new GeoIpOptions()),
-        Options.Create(new ScoringOptions()), NullLogger<GeoStage>.Instance);
+        NullLogger<GeoStage>.Instance);
 
     private static (GeoVerdict Verdict, List<RiskFactor> Factors) Evaluate(GeoStage stage, OttEvent e, UserRollingState? state = null)
     {
         var factors = new List<RiskFactor>();
-        var (verdict, _) = stage.Evaluate(e, state ?? new UserRollingState(), factors);
+        var (verdict, _) = stage.Evaluate(e, state ?? new UserRollingState(), factors, new ScoringOptions());
         return (verdict, factors);
     }
 

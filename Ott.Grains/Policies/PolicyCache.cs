@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ott.Grains.Alerts;
+using Ott.Grains.Compliance;
+using Ott.Grains.Interfaces;
+using Ott.Grains.Scoring;
+using Ott.Grains.Segments;
+
+namespace Ott.Grains.Policies;
+
+/// <summary>
+/// This silo's live policy. The first event to need it loads the active version from the registry (seeding version 1
+/// from the configuration when the registry is empty), so nothing is judged under a policy the cluster did not
+/// activate; then a background loop asks the registry for the active version every <see cref="PolicyOptions.Refresh"/>
+/// and swaps in a new one when it changed. User grains read it without a grain call.
+/// </summary>
+public sealed partial class PolicyCache(
+    IGrainFactory grains,
+    IOptions<ScoringOptions> scoring,
+    IOptions<ThresholdOptions> threshold,
+    IOptions<SegmentOptions> segments,
+    IOptions<AlertOptions> alerts,
+    IOptions<PolicyOptions> options,
+    RegulationPack pack,
+    RegionClock clock,
+    ILogger<PolicyCache> logger) : BackgroundService
+{
+    private readonly Lock _gate = new();
+    private volatile Policy? _loaded;
+    private Task<Policy>? _loading;
+
+    /// <summary>The policy the configuration describes: version 1 of an empty registry.</summary>
+    public PolicyDocument Configured() => FromConfiguration(scoring.Value, threshold.Value, segments.Value, alerts.Value, pack);
+
+    /// <summary>The live policy once loaded; before that, the configuration's (version 0, for reads that cannot wait).</summary>
+    public Policy Current => _loaded ?? (_fallback ??= new Policy(0, Configured(), clock));
+
+    private Policy? _fallback;
+
+    /// <summary>The live policy; loads it on first use.</summary>
+    public ValueTask<Policy> GetAsync() => _loaded is { } policy ? ValueTask.FromResult(policy) : new ValueTask<Policy>(LoadAsync());
+
+    /// <summary>Checks the registry now; returns the policy in use afterwards.</summary>
+    public async Task<Policy> RefreshAsync()
+    {
+        if (_loaded is not { } current)
+        {
+            return await LoadAsync();
+        }
+
+        var registry = grains.GetGrain<IPolicyRegistryGrain>(0);
+        if (await registry.GetActiveVersionAsync() != current.Version && await registry.GetActiveAsync() is { } active)
+        {
+            Use(active);
+        }
+
+        return _loaded!;
+    }
+
+    /// <summary>
+    /// The version 1 a configuration describes: its scoring, threshold, segment and alert settings, the loaded
+    /// regulation pack, no decision rules.
+    /// </summary>
+    public static PolicyDocument FromConfiguration(ScoringOptions scoring, ThresholdOptions threshold, SegmentOptions segments,
+        AlertOptions alerts, RegulationPack pack) => new()
+    {
+        Description = "seeded from the configuration (Ott:Scoring, Ott:Threshold, Ott:Segments, Ott:Alerts)",
+        RegulationPack = pack.Version,
+        Scoring = scoring,
+        Threshold = threshold,
+        Segments = segments,
+        Alerts = new AlertRules { DedupeWindow = alerts.DedupeWindow },
+    };
+
+    private Task<Policy> LoadAsync()
+    {
+        lock (_gate)
+        {
+            if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
+            {
+                // Off any grain's scheduler: the load is shared by every grain that waits for it.
+                _loading = Task.Run(async () =>
+                {
+                    var active = await grains.GetGrain<IPolicyRegistryGrain>(0).SeedAsync(PolicyJson.Write(Configured()));
+                    return Use(active);
+                });
+            }
+
+            return _loading;
+        }
+    }
+
+    private Policy Use(PolicyVersion version)
+    {
+        var policy = new Policy(version.Version, PolicyJson.Read(version.Document), clock);
+        var previous = _loaded;
+        _loaded = policy;
+        LogLoaded(logger, policy.Version, previous?.Version);
+        return policy;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Refresh);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await RefreshAsync();
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogRefreshFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Judging with policy version {Version} (was {Previous})")]
+    private static partial void LogLoaded(ILogger logger, int version, int? previous);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the active policy failed; the loaded version stays in use")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+}
