@@ -37,7 +37,7 @@ public static class CliProgram
                 .WithExample("demo", "--url", "http://localhost:5080", "--user", "admin", "--password", "admin123");
             config.AddBranch("policy", policy =>
             {
-                policy.SetDescription("Decision policies: list, get, create, diff, activate (docs/policies.md).");
+                policy.SetDescription("Decision policies: list, get, create, diff, backtest, activate (docs/policies.md).");
                 policy.AddCommand<PolicyListCommand>("list").WithDescription("Every version with its status and last activation.");
                 policy.AddCommand<PolicyGetCommand>("get").WithDescription("A version's document as JSON (default: the active one).")
                     .WithExample("policy", "get", "2", "--user", "analyst", "--password", "analyst123");
@@ -45,6 +45,8 @@ public static class CliProgram
                     .WithExample("policy", "create", "stricter.json", "--user", "admin", "--password", "admin123");
                 policy.AddCommand<PolicyDiffCommand>("diff").WithDescription("What changed from one version to another.")
                     .WithExample("policy", "diff", "1", "2");
+                policy.AddCommand<PolicyBacktestCommand>("backtest").WithDescription("Replay a period under a version and the live one, with progress.")
+                    .WithExample("policy", "backtest", "2", "--from", "2026-12-01T00:00:00Z", "--to", "2026-12-08T00:00:00Z", "--analyst-only");
                 policy.AddCommand<PolicyActivateCommand>("activate").WithDescription("Make a version live on every silo (admin).")
                     .WithExample("policy", "activate", "2", "--user", "admin", "--password", "admin123");
             });

@@ -138,7 +138,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Results<Ok<LearnedThreshold>, ProblemHttpResult>> RecordOutcomeAsync(
-        string event_id, OutcomeRequest body, IAssessmentLog log, IGrainFactory grains, TimeProvider time)
+        string event_id, OutcomeRequest body, IAssessmentLog log, IOutcomeLog outcomes, IGrainFactory grains, TimeProvider time, HttpContext http)
     {
         if (!Identifiers.IsIdentifier(event_id))
         {
@@ -155,6 +155,9 @@ public static class AlertEndpoints
             return Problems.Problems.NotFound("event assessment", event_id);
         }
 
+        var now = time.GetUtcNow();
+        await outcomes.RecordAsync([new RecordedOutcome(event_id, assessment.UserId, assessment.EventTime, confirmed, OutcomeSources.Analyst,
+            http.User.Identity?.Name, null, now)]);
         var learning = grains.GetGrain<ISegmentLearningGrain>(segment);
         await learning.AddAsync(new Outcome(event_id, segment, assessment.RiskScore, confirmed, time.GetUtcNow()));
         if (assessment is { FeatureVector: { } features, BaselineVector: { } baseline })

@@ -14,12 +14,13 @@ public static class SimulationEndpoints
         var group = app.MapGroup("/api/v1").WithTags("Simulation");
         group.MapPost("/simulations", RunAsync).WithName("RunSimulation")
             .WithSummary("Generate a seeded scenario (normal, credential_stuffing, account_sharing, bulk_exfiltration, " +
-                         "eu_tracking_without_consent, mixed), ingest it, and record its ground truth as outcomes");
+                         "eu_tracking_without_consent, mixed), ingest it, and record its ground truth as outcomes of source simulation; " +
+                         "with teach: true they also teach the live models and segment thresholds");
         return group;
     }
 
     private static async Task<Results<Ok<SimulationRunReport>, ProblemHttpResult>> RunAsync(
-        SimulationRunRequest body, SimulationRunner runner, TimeProvider time, CancellationToken cancellationToken)
+        SimulationRunRequest body, SimulationRunner runner, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
     {
         var scenario = body.Scenario ?? ScenarioSimulator.Mixed;
         var errors = new Dictionary<string, string[]>();
@@ -56,6 +57,7 @@ public static class SimulationEndpoints
             AttackShare = body.AttackShare ?? 0.1,
             IdPrefix = $"sim{seed}-{time.GetUtcNow().ToUnixTimeMilliseconds() % 1_000_000_000}",
         };
-        return TypedResults.Ok(await runner.RunAsync(request, TimeSpan.FromMinutes(5), cancellationToken));
+        return TypedResults.Ok(await runner.RunAsync(request, body.Teach ?? false, http.User.Identity?.Name ?? "anonymous",
+            TimeSpan.FromMinutes(5), cancellationToken));
     }
 }

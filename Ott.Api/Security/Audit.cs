@@ -10,7 +10,7 @@ public sealed class AuditedAttribute : Attribute;
 public sealed class AuditMiddleware(RequestDelegate next)
 {
     private static readonly (string Key, string Kind)[] TargetKeys =
-        [("user_id", "user"), ("event_id", "event"), ("device_id", "device"), ("request_id", "request"), ("incident_id", "incident"), ("version", "policy")];
+        [("user_id", "user"), ("event_id", "event"), ("device_id", "device"), ("request_id", "request"), ("incident_id", "incident"), ("version", "policy"), ("backtest_id", "backtest")];
 
     public async Task InvokeAsync(HttpContext context, IAuditLog audit, TimeProvider time)
     {

@@ -5,23 +5,33 @@ using Ott.Grains.Simulation;
 namespace Ott.Api.Simulation;
 
 /// <summary>Body of <c>POST /api/v1/simulations</c>.</summary>
-public sealed record SimulationRunRequest(string? Scenario, int? Users, int? Seed, int? Days, double? AttackShare);
+/// <remarks>With <c>teach: true</c> the run's ground truth also teaches the live models (labelled examples) and segment
+/// thresholds; by default it is only recorded, as outcomes of source <c>simulation</c>.</remarks>
+public sealed record SimulationRunRequest(string? Scenario, int? Users, int? Seed, int? Days, double? AttackShare, bool? Teach = null);
 
 /// <summary>What a simulation run did.</summary>
+/// <remarks>
+/// <c>IdPrefix</c> leads every id of the run and is the run id its outcomes carry; <c>Taught</c>: whether the ground
+/// truth taught the live models and thresholds; <c>LabelsRecorded</c>: labelled examples sent to the model grain (0
+/// unless taught); <c>OutcomesRecorded</c>: outcomes stored with source <c>simulation</c>, one per assessed event;
+/// <c>ThresholdOutcomes</c>: outcomes sent to the segment threshold learning (0 unless taught).
+/// </remarks>
 public sealed record SimulationRunReport(
     string Scenario, int Users, int Seed, string IdPrefix, int Events, int Anomalous, int Accepted, bool Drained,
-    int LabelsRecorded, int OutcomesRecorded, double Seconds);
+    bool Taught, int LabelsRecorded, int OutcomesRecorded, int ThresholdOutcomes, double Seconds);
 
 /// <summary>
 /// Runs the scenario simulator through the real pipeline: the events are ingested like any client's, and once
-/// assessed their ground truth is recorded as outcomes, which teach the models (labelled examples) and the segment
-/// thresholds (outcomes). This is how the ML report gets labelled data without analysts.
+/// assessed their ground truth is recorded as outcomes of source <c>simulation</c> (with the run id), kept apart from
+/// analysts' verdicts. Only when asked (<c>teach</c>) does it also teach the live models (labelled examples) and the
+/// segment thresholds, which is how a demo gets an ML report without analysts (docs/policies.md, "Outcomes").
 /// </summary>
-public sealed class SimulationRunner(IGrainFactory grains, IEventLog events, IAssessmentLog assessments, TimeProvider time)
+public sealed class SimulationRunner(IGrainFactory grains, IEventLog events, IAssessmentLog assessments, IOutcomeLog outcomeLog, TimeProvider time)
 {
     public const int BatchSize = 500;
 
-    public async Task<SimulationRunReport> RunAsync(SimulationRequest request, TimeSpan drainTimeout, CancellationToken cancellationToken)
+    public async Task<SimulationRunReport> RunAsync(SimulationRequest request, bool teach, string actor, TimeSpan drainTimeout,
+        CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var simulated = ScenarioSimulator.Generate(request).ToList();
@@ -36,10 +46,17 @@ public sealed class SimulationRunner(IGrainFactory grains, IEventLog events, IAs
         var drained = await WaitAssessedAsync(drainTimeout, cancellationToken);
         var labels = new List<LabelledExample>(simulated.Count);
         var outcomes = new Dictionary<string, List<Outcome>>(StringComparer.Ordinal);
+        var recorded = new List<RecordedOutcome>(simulated.Count);
         var now = time.GetUtcNow();
         foreach (var s in simulated)
         {
             if (await assessments.GetAsync(s.Event.EventId, cancellationToken) is not { } a)
+            {
+                continue;
+            }
+
+            recorded.Add(new RecordedOutcome(a.EventId, a.UserId, a.EventTime, s.Anomalous, OutcomeSources.Simulation, actor, request.IdPrefix, now));
+            if (!teach)
             {
                 continue;
             }
@@ -55,6 +72,11 @@ public sealed class SimulationRunner(IGrainFactory grains, IEventLog events, IAs
             }
         }
 
+        foreach (var chunk in recorded.Chunk(1_000))
+        {
+            await outcomeLog.RecordAsync(chunk, cancellationToken);
+        }
+
         var model = grains.GetGrain<IModelGrain>(0);
         foreach (var chunk in labels.Chunk(1_000))
         {
@@ -67,7 +89,7 @@ public sealed class SimulationRunner(IGrainFactory grains, IEventLog events, IAs
         }
 
         return new SimulationRunReport(request.Scenario, request.Users, request.Seed, request.IdPrefix, simulated.Count,
-            simulated.Count(s => s.Anomalous), accepted, drained, labels.Count, outcomes.Values.Sum(l => l.Count),
+            simulated.Count(s => s.Anomalous), accepted, drained, teach, labels.Count, recorded.Count, outcomes.Values.Sum(l => l.Count),
             Math.Round(time.GetElapsedTime(started).TotalSeconds, 2));
     }
 

@@ -159,6 +159,9 @@
     ['/api/v1/alerts?limit=20', mergeAlerts],
     ['/api/v1/network/fraud-rings?min_size=5', renderRings],
     ['/api/v1/analytics/segments', renderSegments],
+    ['/api/v1/policies', renderPolicies],
+    ['/api/v1/backtests', renderBacktests],
+    ['/api/v1/policies/shadow', renderShadow],
   ];
 
   function runGroup(name, calls) {
@@ -341,6 +344,88 @@
           h('span', { class: 'muted small' }, isNum(p.threshold_high) ? `threshold ${p.threshold_high.toFixed(1)}${learned}` : '')),
         hbar(s.users / max), h('span', { class: 'num' }, plain(s.users)));
     }) : [h('li', { class: 'empty' }, 'No segments')]));
+  }
+
+  // ---- Policies ----------------------------------------------------------
+
+  function renderPolicies(p) {
+    fillRows($('policy-body'), (p && p.versions) || [], (v) => h('tr', { 'data-testid': 'policy-row', 'data-version': v.version, 'data-status': v.status },
+      h('th', { scope: 'row', class: 'n' }, plain(v.version)),
+      h('td', {}, h('span', { class: `badge badge-policy-${v.status}` }, v.status)),
+      h('td', { class: 'truncate', title: v.description || '' }, v.description || '–'),
+      h('td', { class: 'mono' }, v.created_by || '–'),
+      h('td', { class: 'nowrap' }, v.activated_at ? timeEl(v.activated_at, false) : '–'),
+      h('td', { class: 'mono' }, v.activated_by || '–')), 'No policy yet', 6);
+  }
+
+  // A transition matrix (rows: live, columns: other) as an SVG grid of shaded cells with their counts.
+  function drawMatrix(el, matrix, label, testid) {
+    const rows = Object.keys(matrix || {});
+    const cell = rows.length ? Math.min(44, 220 / rows.length) : 44;
+    const left = 70;
+    const top = 30;
+    const max = Math.max(1, ...rows.flatMap((r) => rows.map((c) => matrix[r][c] || 0)));
+    const nodes = rows.map((c, j) => svg('text', { class: 'axis-label', x: left + j * cell + cell / 2, y: top - 8, 'text-anchor': 'middle' }, c));
+    rows.forEach((r, i) => {
+      nodes.push(svg('text', { class: 'axis-label', x: left - 6, y: top + i * cell + cell / 2 + 4, 'text-anchor': 'end' }, r));
+      rows.forEach((c, j) => {
+        const n = matrix[r][c] || 0;
+        const shade = n === 0 ? 0.04 : 0.15 + 0.85 * (n / max);
+        nodes.push(svg('rect', { class: 'cell', x: left + j * cell, y: top + i * cell, width: cell, height: cell, fill: `rgba(29, 78, 216, ${shade.toFixed(3)})`,
+          'data-testid': testid, 'data-from': r, 'data-to': c, 'data-count': n }),
+        svg('text', { class: `cell-value${shade > 0.55 ? ' on-dark' : ''}`, x: left + j * cell + cell / 2, y: top + i * cell + cell / 2 + 4, 'text-anchor': 'middle' }, String(n)));
+      });
+    });
+    el.replaceChildren(...nodes);
+    el.setAttribute('aria-label', rows.length
+      ? `${label}: ${rows.flatMap((r) => rows.filter((c) => matrix[r][c]).map((c) => `${r} to ${c} ${matrix[r][c]}`)).join(', ') || 'none'}`
+      : `${label}: no data`);
+  }
+
+  // Two horizontal bars: the live count and the other policy's.
+  function drawPair(el, live, other, otherName, testid) {
+    const max = Math.max(1, live, other);
+    const bar = (y, n, cls, name, id) => [
+      svg('text', { class: 'pair-label', x: 0, y: y + 12 }, name),
+      svg('rect', { class: cls, x: 110, y, width: Math.max(n > 0 ? 2 : 0, (n / max) * 150), height: 16, rx: 2 }),
+      svg('text', { class: 'pair-value', x: 114 + (n / max) * 150, y: y + 12, 'data-testid': id }, String(n))];
+    el.replaceChildren(...bar(6, live, 'pair-bar-live', 'live alerts', `${testid}-live`), ...bar(36, other, 'pair-bar-other', `${otherName} alerts`, `${testid}-other`));
+    el.setAttribute('aria-label', `Alerts: live ${live}, ${otherName} ${other}`);
+  }
+
+  function renderBacktests(list) {
+    const latest = (list || [])[0];
+    if (!latest) {
+      setText('backtest-summary', 'No backtest yet');
+      return;
+    }
+    const gen = state.generation;
+    api(`/api/v1/backtests/${encodeURIComponent(latest.id)}`).then((b) => {
+      if (gen !== state.generation) return;
+      const r = b.report;
+      setText('backtest-summary', r
+        ? `v${b.request.candidate} against v${b.live}: ${r.events} events of ${r.users} users, ${r.alerts.added.total} alerts added, ${r.alerts.removed.total} removed`
+        : `v${b.request.candidate} against v${b.live}: ${b.status}, ${b.events_replayed} of ${b.events_total} events`);
+      if (r) {
+        drawMatrix($('backtest-matrix'), r.levels, 'Level transitions, live to candidate', 'backtest-cell');
+        drawPair($('backtest-alerts'), r.alerts.live, r.alerts.candidate, 'candidate', 'backtest-alerts');
+      }
+      setErrors('backtest', []);
+    }).catch((e) => { if (e.name !== 'AbortError') setErrors('backtest', [e]); });
+  }
+
+  function renderShadow(v) {
+    const r = v && v.report;
+    if (!v || v.shadow == null || !r) {
+      setText('shadow-summary', 'No shadow run');
+      $('shadow-matrix').replaceChildren();
+      $('shadow-alerts').replaceChildren();
+      return;
+    }
+    setText('shadow-summary', `v${v.shadow} beside live v${v.live} since ${new Date(v.since).toLocaleString()}: ${r.events} events, ` +
+      `mean score ${isNum(r.live_mean_score) ? r.live_mean_score.toFixed(2) : '–'} live, ${isNum(r.shadow_mean_score) ? r.shadow_mean_score.toFixed(2) : '–'} shadow`);
+    drawMatrix($('shadow-matrix'), r.actions, 'Action transitions, live to shadow', 'shadow-cell');
+    drawPair($('shadow-alerts'), r.alerts.live, r.alerts.candidate, 'shadow', 'shadow-alerts');
   }
 
   // ---- Alerts feed -------------------------------------------------------

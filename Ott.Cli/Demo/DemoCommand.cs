@@ -145,6 +145,7 @@ public sealed class DemoCommand(IAnsiConsole console, HttpMessageHandler? handle
             ["users"] = _users,
             ["days"] = 2,
             ["attack_share"] = 0.2,
+            ["teach"] = true,
         }, run.Cancel);
         console.MarkupLine(CultureInfo.InvariantCulture, "Simulated {0} users over 2 days: {1} events, {2} of them attack behaviour, all assessed by the pipeline in {3:0.0} s.",
             report.GetProperty("users").GetInt32(), report.GetProperty("events").GetInt32(), report.GetProperty("anomalous").GetInt32(),

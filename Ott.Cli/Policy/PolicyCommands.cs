@@ -146,3 +146,134 @@ public sealed class PolicyActivateCommand(IAnsiConsole console, HttpMessageHandl
         return 0;
     }
 }
+
+/// <summary>
+/// <c>policy backtest VERSION --from --to</c>: replays the period under the version and the live one, with progress, then
+/// prints the transitions, alerts and outcome quality (and saves the HTML or CSV report when asked).
+/// </summary>
+public sealed class PolicyBacktestCommand(IAnsiConsole console, HttpMessageHandler? handler = null) : AsyncCommand<PolicyBacktestCommand.Settings>
+{
+    public sealed class Settings : ApiSettings
+    {
+        [CommandArgument(0, "<VERSION>")]
+        [Description("The candidate version.")]
+        public int Version { get; init; }
+
+        [CommandOption("--from <TIME>")]
+        [Description("Start of the period (event time, ISO 8601; default: 7 days ago).")]
+        public DateTimeOffset? From { get; init; }
+
+        [CommandOption("--to <TIME>")]
+        [Description("End of the period, exclusive (default: now).")]
+        public DateTimeOffset? To { get; init; }
+
+        [CommandOption("--users <IDS>")]
+        [Description("Only these users (comma-separated, at most 1,000).")]
+        public string? Users { get; init; }
+
+        [CommandOption("--analyst-only")]
+        [Description("Measure precision and recall on analysts' outcomes only (default: analyst and simulation).")]
+        public bool AnalystOnly { get; init; }
+
+        [CommandOption("--html <FILE>")]
+        [Description("Also save the report as HTML.")]
+        public string? Html { get; init; }
+
+        [CommandOption("--csv <FILE>")]
+        [Description("Also save the report as CSV.")]
+        public string? Csv { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var api = await settings.ConnectAsync(handler, cancellationToken);
+        var to = settings.To ?? DateTimeOffset.UtcNow;
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["from"] = (settings.From ?? to.AddDays(-7)).ToString("O", CultureInfo.InvariantCulture),
+            ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
+            ["outcome_sources"] = settings.AnalystOnly ? new System.Text.Json.Nodes.JsonArray("analyst") : new System.Text.Json.Nodes.JsonArray("analyst", "simulation"),
+        };
+        if (settings.Users is { } users)
+        {
+            body["users"] = new System.Text.Json.Nodes.JsonArray([.. users.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(u => (System.Text.Json.Nodes.JsonNode?)u)]);
+        }
+
+        var started = await api.PostAsync(string.Create(CultureInfo.InvariantCulture, $"/api/v1/policies/{settings.Version}/backtests"), body, cancellationToken);
+        var path = "/api/v1/backtests/" + started.GetProperty("id").GetString();
+        var view = started;
+        await console.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"backtest v{settings.Version}", maxValue: Math.Max(1, view.GetProperty("events_total").GetInt64()));
+                while (view.GetProperty("status").GetString() == "running")
+                {
+                    // The backtest runs in the cluster; this polls its progress twice a second.
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+                    view = await api.GetAsync(path, cancellationToken);
+                    task.Value = view.GetProperty("events_replayed").GetInt64();
+                }
+
+                task.Value = task.MaxValue;
+            });
+
+        if (view.GetProperty("status").GetString() != "completed")
+        {
+            console.MarkupLine("[red]backtest {0} failed:[/] {1}", Markup.Escape(path), PolicyListCommand.Text(view, "error"));
+            return 1;
+        }
+
+        Print(view.GetProperty("report"), settings.Version, view.GetProperty("live").GetInt32());
+        await SaveAsync(api, path, "html", settings.Html, cancellationToken);
+        await SaveAsync(api, path, "csv", settings.Csv, cancellationToken);
+        console.MarkupLine("Full report: {0} (?format=html or csv)", Markup.Escape(path));
+        return 0;
+    }
+
+    private void Print(JsonElement r, int candidate, int live)
+    {
+        console.MarkupLine(CultureInfo.InvariantCulture, "Replayed {0} events of {1} users in {2:0.##} s ({3:0} events/s).",
+            r.GetProperty("events").GetInt64(), r.GetProperty("users").GetInt64(), r.GetProperty("seconds").GetDouble(), r.GetProperty("events_per_second").GetDouble());
+        foreach (var (name, title) in new[] { ("levels", "risk level"), ("actions", "action") })
+        {
+            var matrix = r.GetProperty(name);
+            var columns = matrix.EnumerateObject().Select(p => p.Name).ToList();
+            var table = new Table().Title($"{title}: live v{live} (rows) to candidate v{candidate}").AddColumn("");
+            columns.ForEach(c => table.AddColumn(c));
+            foreach (var row in matrix.EnumerateObject())
+            {
+                table.AddRow([row.Name, .. columns.Select(c => row.Value.GetProperty(c).GetInt64().ToString(CultureInfo.InvariantCulture))]);
+            }
+
+            console.Write(table);
+        }
+
+        var alerts = r.GetProperty("alerts");
+        console.MarkupLine(CultureInfo.InvariantCulture, "New alerts: {0} live, {1} candidate ({2} added, {3} removed).",
+            alerts.GetProperty("live").GetInt64(), alerts.GetProperty("candidate").GetInt64(),
+            alerts.GetProperty("added").GetProperty("total").GetInt64(), alerts.GetProperty("removed").GetProperty("total").GetInt64());
+        var outcomes = r.GetProperty("outcomes");
+        var quality = new Table().Title($"alerts against {outcomes.GetProperty("labelled").GetInt64()} recorded outcomes").AddColumns("policy", "precision", "recall", "f1");
+        foreach (var policy in new[] { "live", "candidate" })
+        {
+            var q = outcomes.GetProperty(policy);
+            quality.AddRow(policy, PolicyListCommand.Text(q, "precision"), PolicyListCommand.Text(q, "recall"), PolicyListCommand.Text(q, "f1"));
+        }
+
+        console.Write(quality);
+    }
+
+    private static async Task SaveAsync(OttApiClient api, string path, string format, string? file, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            return;
+        }
+
+        using var response = await api.Http.GetAsync($"{path}?format={format}", cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await File.WriteAllBytesAsync(file, await response.Content.ReadAsByteArrayAsync(cancellationToken), cancellationToken);
+    }
+}

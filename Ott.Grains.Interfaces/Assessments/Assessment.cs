@@ -115,6 +115,9 @@ public sealed record Assessment
     /// <summary>The id of the decision rule that set <see cref="Action"/>; null when the level's action applies.</summary>
     [Id(26)] public string? DecisionRule { get; init; }
 
+    /// <summary>What the shadow policy would have decided, when one runs (docs/policies.md, "Shadow").</summary>
+    [Id(27)] public ShadowVerdict? Shadow { get; init; }
+
     /// <summary>When the assessment was made (UTC).</summary>
     [Id(13)] public required DateTimeOffset ProcessedAt { get; init; }
 }

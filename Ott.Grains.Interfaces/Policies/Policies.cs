@@ -85,9 +85,21 @@ public interface IPolicyRegistryGrain : IGrainWithIntegerKey
     [Alias("get-active")]
     Task<PolicyVersion?> GetActiveAsync();
 
-    /// <summary>The live version's number; the silos poll this.</summary>
+    /// <summary>The live version's number; the silos poll <see cref="GetPointerAsync"/>.</summary>
     [Alias("get-active-version")]
     Task<int?> GetActiveVersionAsync();
+
+    /// <summary>The live and the shadow version; each silo polls this every second.</summary>
+    [Alias("get-pointer")]
+    Task<PolicyPointer> GetPointerAsync();
+
+    /// <summary>Runs <paramref name="version"/> in shadow beside the live one (replacing any other shadow); null when unknown.</summary>
+    [Alias("start-shadow")]
+    Task<PolicyPointer?> StartShadowAsync(int version, string actor);
+
+    /// <summary>Stops the shadow run; returns what was running.</summary>
+    [Alias("stop-shadow")]
+    Task<PolicyPointer> StopShadowAsync(string actor);
 
     /// <summary>Makes <paramref name="version"/> live; null when there is no such version.</summary>
     [Alias("activate")]
@@ -95,4 +107,12 @@ public interface IPolicyRegistryGrain : IGrainWithIntegerKey
 
     [Alias("activations")]
     Task<IReadOnlyList<PolicyActivation>> GetActivationsAsync();
+
+    /// <summary>Records a started backtest in the list (the last <c>BacktestCapacity</c> are kept).</summary>
+    [Alias("add-backtest")]
+    Task AddBacktestAsync(BacktestSummary backtest);
+
+    /// <summary>Backtests, newest first.</summary>
+    [Alias("backtests")]
+    Task<IReadOnlyList<BacktestSummary>> ListBacktestsAsync();
 }

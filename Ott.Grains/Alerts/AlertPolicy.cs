@@ -25,6 +25,10 @@ public static class AlertPolicy
 {
     public const int MaxMarks = 16;
 
+    /// <summary>The level, one step higher (below critical) for a segment whose multiplier reaches the policy's step.</summary>
+    public static RiskLevel Severity(RiskLevel level, double severityMultiplier, AlertRules rules) =>
+        severityMultiplier >= rules.SeverityStepMultiplier && level < RiskLevel.Critical ? level + 1 : level;
+
     public static AlertDecision Decide(Assessment assessment, double severityMultiplier, List<AlertMark> marks, AlertRules rules)
     {
         var window = rules.DedupeWindow;
@@ -34,7 +38,7 @@ public static class AlertPolicy
         }
 
         var top = assessment.Factors.MaxBy(f => f.Points)!.Code;
-        var severity = severityMultiplier >= rules.SeverityStepMultiplier && assessment.RiskLevel < RiskLevel.Critical ? assessment.RiskLevel + 1 : assessment.RiskLevel;
+        var severity = Severity(assessment.RiskLevel, severityMultiplier, rules);
         var at = assessment.EventTime;
         var mark = marks.Find(m => m.TopFactor == top);
         if (mark is not null && at >= mark.FirstAt && at - mark.FirstAt < window)

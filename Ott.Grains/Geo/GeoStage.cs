@@ -43,8 +43,12 @@ public sealed partial class GeoStage : IDisposable
         _lookup = new GeoIpLookup(_options, ranges);
     }
 
-    /// <summary>Looks the event's IP up, updates the user's last location, and adds the geo factors with the policy's points.</summary>
-    public (GeoVerdict Verdict, double? SpeedKmh) Evaluate(OttEvent e, UserRollingState state, List<RiskFactor> factors, ScoringOptions scoring)
+    /// <summary>
+    /// Looks the event's IP up, updates the user's last location, and adds what it found that a policy scores to
+    /// <paramref name="signals"/> (made only when there is one): the points come from the policy
+    /// (<see cref="AddFactors"/>), so a shadow policy scores the same signals its own way.
+    /// </summary>
+    public (GeoVerdict Verdict, double? SpeedKmh) Evaluate(OttEvent e, UserRollingState state, ref List<GeoSignal>? signals)
     {
         var result = _lookup.Lookup(e.IpAddress);
         var status = result.Status switch
@@ -61,17 +65,16 @@ public sealed partial class GeoStage : IDisposable
             mismatch = claimed == RegionCodes.EuUnknownMember ? !RegionCodes.IsEuMember(ipCountry) : claimed != ipCountry;
             if (mismatch == true)
             {
-                factors.Add(new RiskFactor(FactorCodes.GeoipRegionMismatch, scoring.GeoMismatchPoints,
-                    $"IP {e.IpAddress} is in {ipCountry}, the event claims {e.Region}"));
+                (signals ??= new(2)).Add(new GeoSignal(FactorCodes.GeoipRegionMismatch, $"IP {e.IpAddress} is in {ipCountry}, the event claims {e.Region}"));
             }
         }
 
         var anonymizers = Anonymizers(result.Anonymizers);
-        var anonymizerPoints = Math.Max(result.IsTor ? scoring.TorPoints : 0,
-            Math.Max(result.IsHosting ? scoring.HostingPoints : 0, result.IsVpn || result.IsPublicProxy || result.IsResidentialProxy ? scoring.VpnPoints : 0));
-        if (anonymizerPoints > 0)
+        var vpnLike = result.IsVpn || result.IsPublicProxy || result.IsResidentialProxy;
+        if (result.IsTor || result.IsHosting || vpnLike)
         {
-            factors.Add(new RiskFactor(FactorCodes.Anonymiser, anonymizerPoints, $"IP {e.IpAddress} is listed as {string.Join(", ", anonymizers)}"));
+            (signals ??= new(2)).Add(new GeoSignal(FactorCodes.Anonymiser, $"IP {e.IpAddress} is listed as {string.Join(", ", anonymizers)}",
+                result.IsTor, result.IsHosting, vpnLike));
         }
 
         TravelCheck? travel = null;
@@ -93,7 +96,7 @@ public sealed partial class GeoStage : IDisposable
                 travel = new TravelCheck(Math.Round(distance, 1), Math.Round(seconds, 1), Math.Round(speed.Value, 1), word, last.Country);
                 if (verdict is TravelVerdict.Impossible or TravelVerdict.Critical)
                 {
-                    factors.Add(new RiskFactor(FactorCodes.ImpossibleTravel, scoring.ImpossibleTravelPoints,
+                    (signals ??= new(2)).Add(new GeoSignal(FactorCodes.ImpossibleTravel,
                         $"{distance:0} km from {last.Country} in {seconds / 60:0.#} min = {speed:0} km/h ({word}, over {_options.ImpossibleTravelKmh:0} km/h)"));
                 }
             }
@@ -128,6 +131,32 @@ public sealed partial class GeoStage : IDisposable
         }, speed);
     }
 
+    /// <summary>
+    /// The geo factors of <paramref name="signals"/> with the policy's points: region mismatch and impossible travel at
+    /// their points, an anonymiser at the highest of its kinds' points (none when those are all 0).
+    /// </summary>
+    public static void AddFactors(List<GeoSignal>? signals, ScoringOptions scoring, List<RiskFactor> factors)
+    {
+        if (signals is null)
+        {
+            return;
+        }
+
+        foreach (var signal in signals)
+        {
+            var points = signal.Code switch
+            {
+                FactorCodes.GeoipRegionMismatch => scoring.GeoMismatchPoints,
+                FactorCodes.ImpossibleTravel => scoring.ImpossibleTravelPoints,
+                _ => Math.Max(signal.Tor ? scoring.TorPoints : 0, Math.Max(signal.Hosting ? scoring.HostingPoints : 0, signal.VpnLike ? scoring.VpnPoints : 0)),
+            };
+            if (points > 0 || signal.Code != FactorCodes.Anonymiser)
+            {
+                factors.Add(new RiskFactor(signal.Code, points, signal.Detail));
+            }
+        }
+    }
+
     public void Dispose() => _lookup.Dispose();
 
     private static string[] Anonymizers(AnonymizerFlags flags) =>
@@ -142,3 +171,6 @@ public sealed partial class GeoStage : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Ranges} Tor exit ranges ({Malformed} malformed lines) from {Path}")]
     private static partial void LogTorList(ILogger logger, int ranges, int malformed, string path);
 }
+
+/// <summary>Something the geo stage found that a policy scores: its factor code, the explanation, and the anonymiser kinds.</summary>
+public readonly record struct GeoSignal(string Code, string Detail, bool Tor = false, bool Hosting = false, bool VpnLike = false);

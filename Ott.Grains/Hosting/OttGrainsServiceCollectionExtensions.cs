@@ -49,10 +49,12 @@ public static class OttGrainsServiceCollectionExtensions
         services.TryAddSingleton<ILatencyRecorder, MeterLatencyRecorder>();
         services.AddSingleton<PipelineCounters>();
 
+        services.TryAddSingleton<IOutcomeLog, InMemoryOutcomeLog>();
         services.TryAddSingleton(sp => new InMemoryEventStore(
-            sp.GetRequiredService<IOptions<EventLogOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IOptions<EventLogOptions>>().Value, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOutcomeLog>()));
         services.TryAddSingleton<IEventLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
         services.TryAddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<InMemoryEventStore>());
+        services.TryAddSingleton<IEventHistory>(sp => sp.GetRequiredService<InMemoryEventStore>());
         services.TryAddSingleton<INetworkLinkLog, InMemoryNetworkLinkLog>();
         services.TryAddSingleton<IPiplPersonLog, InMemoryPiplPersonLog>();
 
@@ -61,10 +63,12 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.Section);
         services.AddSingleton<RegionClock>();
         services.AddValidatedOptions<PolicyOptions>(configuration, PolicyOptions.Section);
+        services.AddValidatedOptions<BacktestOptions>(configuration, BacktestOptions.Section);
         services.AddSingleton<PolicyCache>();
         services.AddHostedService(sp => sp.GetRequiredService<PolicyCache>());
         services.AddSingleton<ThresholdInputsCache>();
         services.AddHostedService(sp => sp.GetRequiredService<ThresholdInputsCache>());
+        services.AddSingleton<IThresholdInputs>(sp => sp.GetRequiredService<ThresholdInputsCache>());
         services.TryAddSingleton<IAlertStore>(sp => new InMemoryAlertStore(sp.GetRequiredService<IOptions<AlertOptions>>().Value));
         services.AddSingleton<IAlertChannel, LogAlertChannel>();
         services.AddSingleton<AlertDispatcher>();
@@ -91,6 +95,7 @@ public static class OttGrainsServiceCollectionExtensions
         services.AddAggregateBatcher<NetworkBatcher>();
         services.AddAggregateBatcher<FeatureSampleBatcher>();
         services.AddAggregateBatcher<SegmentMoveBatcher>();
+        services.AddAggregateBatcher<ShadowBatcher>();
         services.AddSingleton<AggregateFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<AggregateFlusher>());
 

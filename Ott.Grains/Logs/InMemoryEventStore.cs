@@ -6,10 +6,13 @@ namespace Ott.Grains.Logs;
 /// The embedded profile's event and assessment log, in process memory, with hard bounds:
 /// <see cref="EventLogOptions.DedupeCapacity"/> ids for dedupe (FIFO), <see cref="EventLogOptions.MaxPending"/>
 /// unassessed events (then back-pressure), <see cref="EventLogOptions.AssessmentCapacity"/> assessments (FIFO).
-/// One instance per process: it serves one silo, which is what the embedded profile runs.
+/// One instance per process: it serves one silo, which is what the embedded profile runs. The events of the assessments it
+/// holds are kept beside them, so a backtest can replay what this log still has (<see cref="IEventHistory"/>).
 /// </summary>
-public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider time) : IEventLog, IAssessmentLog
+public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider time, IOutcomeLog? outcomes = null) : IEventLog, IAssessmentLog, IEventHistory
 {
+    private readonly IOutcomeLog _outcomes = outcomes ?? new InMemoryOutcomeLog();
+    private readonly Dictionary<string, OttEvent> _history = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failedIds = new(StringComparer.Ordinal);
@@ -117,10 +120,15 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
     {
         lock (_lock)
         {
-            _pending.Remove(assessment.EventId);
+            var logged = _pending.Remove(assessment.EventId, out var pending);
             if (!_assessments.TryAdd(assessment.EventId, assessment))
             {
                 return ValueTask.CompletedTask;
+            }
+
+            if (logged)
+            {
+                _history[assessment.EventId] = pending.Event;
             }
 
             _assessed++;
@@ -138,6 +146,7 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
                 _ring[_ringStart] = assessment;
                 _ringStart = (_ringStart + 1) % _ring.Length;
                 _assessments.Remove(evicted.EventId);
+                _history.Remove(evicted.EventId);
                 var queue = _byUser[evicted.UserId];
                 queue.Dequeue();
                 if (queue.Count == 0)
@@ -239,6 +248,7 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
             if (remove(a))
             {
                 removed(a);
+                _history.Remove(a.EventId);
                 any = true;
             }
             else
@@ -269,6 +279,30 @@ public sealed class InMemoryEventStore(EventLogOptions options, TimeProvider tim
 
                 queue.Enqueue(a);
             }
+        }
+    }
+
+    public async IAsyncEnumerable<HistoricalEvent> ReadAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? users,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var e in Period(from, to, users))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return new HistoricalEvent(e, await _outcomes.GetAsync(e.EventId, cancellationToken));
+        }
+    }
+
+    public ValueTask<long> CountAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? users, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult((long)Period(from, to, users).Count);
+
+    /// <summary>A copy of the period's events in replay order (the embedded log is itself bounded in memory).</summary>
+    private List<OttEvent> Period(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? users)
+    {
+        lock (_lock)
+        {
+            return [.. _history.Values
+                .Where(e => e.Timestamp >= from && e.Timestamp < to && (users is null || users.Contains(e.UserId)))
+                .OrderBy(e => e.UserId, StringComparer.Ordinal).ThenBy(e => e.Timestamp).ThenBy(e => e.EventId, StringComparer.Ordinal)];
         }
     }
 

@@ -28,7 +28,11 @@ public sealed partial class PolicyCache(
 {
     private readonly Lock _gate = new();
     private volatile Policy? _loaded;
+    private volatile Policy? _shadow;
     private Task<Policy>? _loading;
+
+    /// <summary>The shadow policy when one runs (docs/policies.md, "Shadow"); null otherwise.</summary>
+    public Policy? Shadow => _loaded is null ? null : _shadow;
 
     /// <summary>The policy the configuration describes: version 1 of an empty registry.</summary>
     public PolicyDocument Configured() => FromConfiguration(scoring.Value, threshold.Value, segments.Value, alerts.Value, pack);
@@ -50,12 +54,28 @@ public sealed partial class PolicyCache(
         }
 
         var registry = grains.GetGrain<IPolicyRegistryGrain>(0);
-        if (await registry.GetActiveVersionAsync() != current.Version && await registry.GetActiveAsync() is { } active)
+        var pointer = await registry.GetPointerAsync();
+        if (pointer.Active != current.Version && await registry.GetActiveAsync() is { } active)
         {
             Use(active);
         }
 
+        await FollowShadowAsync(registry, pointer);
         return _loaded!;
+    }
+
+    private async Task FollowShadowAsync(IPolicyRegistryGrain registry, PolicyPointer pointer)
+    {
+        if (pointer.Shadow == _shadow?.Version)
+        {
+            return;
+        }
+
+        var shadow = pointer.Shadow is { } version && await registry.GetAsync(version) is { } stored
+            ? new Policy(stored.Version, PolicyJson.Read(stored.Document), clock)
+            : null;
+        _shadow = shadow;
+        LogShadow(logger, shadow?.Version);
     }
 
     /// <summary>
@@ -82,7 +102,9 @@ public sealed partial class PolicyCache(
                 // Off any grain's scheduler: the load is shared by every grain that waits for it.
                 _loading = Task.Run(async () =>
                 {
-                    var active = await grains.GetGrain<IPolicyRegistryGrain>(0).SeedAsync(PolicyJson.Write(Configured()));
+                    var registry = grains.GetGrain<IPolicyRegistryGrain>(0);
+                    var active = await registry.SeedAsync(PolicyJson.Write(Configured()));
+                    await FollowShadowAsync(registry, await registry.GetPointerAsync());
                     return Use(active);
                 });
             }
@@ -124,6 +146,9 @@ public sealed partial class PolicyCache(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging with policy version {Version} (was {Previous})")]
     private static partial void LogLoaded(ILogger logger, int version, int? previous);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shadow policy: version {Version} (none when empty)")]
+    private static partial void LogShadow(ILogger logger, int? version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checking the active policy failed; the loaded version stays in use")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -13,10 +13,15 @@ public sealed class PolicyRegistryState
     [Id(0)] public List<PolicyVersion> Versions { get; set; } = [];
     [Id(1)] public List<PolicyActivation> Activations { get; set; } = [];
     [Id(2)] public int? Active { get; set; }
+    [Id(3)] public List<BacktestSummary> Backtests { get; set; } = [];
+    [Id(4)] public int? Shadow { get; set; }
+    [Id(5)] public DateTimeOffset? ShadowSince { get; set; }
+    [Id(6)] public string? ShadowBy { get; set; }
 }
 
 /// <summary>
-/// The policy registry (key 0; docs/policies.md). Every change is written before it is answered: a draft or an
+/// The policy registry (key 0; docs/policies.md). Its answers cross grain calls, so collections are lists and arrays
+/// (the types collection expressions synthesize have no Orleans codec). Every change is written before it is answered: a draft or an
 /// activation acknowledged is durable in the grain storage (SQLite or PostgreSQL in the SQL profiles).
 /// </summary>
 public sealed partial class PolicyRegistryGrain(
@@ -42,7 +47,7 @@ public sealed partial class PolicyRegistryGrain(
         var basis = basedOn is { } b ? Find(b) : null;
         if (basedOn is not null && basis is null)
         {
-            return new PolicyCreateResult(null, [new PolicyError("$.based_on", $"there is no version {basedOn}")]);
+            return new PolicyCreateResult(null, new[] { new PolicyError("$.based_on", $"there is no version {basedOn}") });
         }
 
         var merged = basis is null ? null : JsonNode.Parse(basis.Document);
@@ -56,7 +61,7 @@ public sealed partial class PolicyRegistryGrain(
         var version = Store(document, actor);
         await state.WriteStateAsync();
         LogCreated(logger, version.Version, actor, basedOn);
-        return new PolicyCreateResult(Summary(version), []);
+        return new PolicyCreateResult(Summary(version), Array.Empty<PolicyError>());
     }
 
     public async Task<PolicyVersion> SeedAsync(string json)
@@ -82,13 +87,43 @@ public sealed partial class PolicyRegistryGrain(
     }
 
     public Task<IReadOnlyList<PolicySummary>> ListAsync() =>
-        Task.FromResult<IReadOnlyList<PolicySummary>>([.. State.Versions.Select(Summary).Reverse()]);
+        Task.FromResult<IReadOnlyList<PolicySummary>>(State.Versions.Select(Summary).Reverse().ToList());
 
     public Task<PolicyVersion?> GetAsync(int version) => Task.FromResult(Find(version));
 
     public Task<PolicyVersion?> GetActiveAsync() => Task.FromResult(State.Active is { } v ? Find(v) : null);
 
     public Task<int?> GetActiveVersionAsync() => Task.FromResult(State.Active);
+
+    public Task<PolicyPointer> GetPointerAsync() => Task.FromResult(Pointer());
+
+    public async Task<PolicyPointer?> StartShadowAsync(int version, string actor)
+    {
+        if (Find(version) is null)
+        {
+            return null;
+        }
+
+        (State.Shadow, State.ShadowSince, State.ShadowBy) = (version, time.GetUtcNow(), actor);
+        await state.WriteStateAsync();
+        LogShadow(logger, version, actor);
+        return Pointer();
+    }
+
+    public async Task<PolicyPointer> StopShadowAsync(string actor)
+    {
+        var was = Pointer();
+        if (State.Shadow is not null)
+        {
+            (State.Shadow, State.ShadowSince, State.ShadowBy) = (null, null, null);
+            await state.WriteStateAsync();
+            LogShadowStopped(logger, was.Shadow!.Value, actor);
+        }
+
+        return was;
+    }
+
+    private PolicyPointer Pointer() => new(State.Active, State.Shadow, State.ShadowSince, State.ShadowBy);
 
     public async Task<PolicyActivation?> ActivateAsync(int version, string actor)
     {
@@ -109,7 +144,23 @@ public sealed partial class PolicyRegistryGrain(
     }
 
     public Task<IReadOnlyList<PolicyActivation>> GetActivationsAsync() =>
-        Task.FromResult<IReadOnlyList<PolicyActivation>>([.. State.Activations.AsEnumerable().Reverse()]);
+        Task.FromResult<IReadOnlyList<PolicyActivation>>(State.Activations.AsEnumerable().Reverse().ToList());
+
+    public const int BacktestCapacity = 200;
+
+    public async Task AddBacktestAsync(BacktestSummary backtest)
+    {
+        State.Backtests.Add(backtest);
+        if (State.Backtests.Count > BacktestCapacity)
+        {
+            State.Backtests.RemoveAt(0);
+        }
+
+        await state.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<BacktestSummary>> ListBacktestsAsync() =>
+        Task.FromResult<IReadOnlyList<BacktestSummary>>(State.Backtests.AsEnumerable().Reverse().ToList());
 
     private PolicyVersion Store(PolicyDocument document, string actor)
     {
@@ -128,6 +179,12 @@ public sealed partial class PolicyRegistryGrain(
 
     private PolicyActivation Activate(int version, string actor)
     {
+        if (State.Shadow == version)
+        {
+            // The shadow went live: nothing is left to compare it with.
+            (State.Shadow, State.ShadowSince, State.ShadowBy) = (null, null, null);
+        }
+
         var activation = new PolicyActivation(version, State.Active, time.GetUtcNow(), actor);
         State.Activations.Add(activation);
         State.Active = version;
@@ -145,6 +202,12 @@ public sealed partial class PolicyRegistryGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version} stored by {Actor} (based on {BasedOn})")]
     private static partial void LogCreated(ILogger logger, int version, string actor, int? basedOn);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version} runs in shadow, started by {Actor}")]
+    private static partial void LogShadow(ILogger logger, int version, string actor);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shadow run of policy version {Version} stopped by {Actor}")]
+    private static partial void LogShadowStopped(ILogger logger, int version, string actor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Policy version {Version} seeded from the configuration and activated")]
     private static partial void LogSeeded(ILogger logger, int version);

@@ -31,13 +31,13 @@ public static partial class PolicyValidator
         }
         catch (JsonException ex)
         {
-            errors = [new PolicyError(ex.Path ?? "$", $"not valid JSON: {Trim(ex.Message)}")];
+            errors = new[] { new PolicyError(ex.Path ?? "$", $"not valid JSON: {Trim(ex.Message)}") };
             return null;
         }
 
         if (patch is not JsonObject)
         {
-            errors = [new PolicyError("$", "must be a JSON object")];
+            errors = new[] { new PolicyError("$", "must be a JSON object") };
             return null;
         }
 
@@ -48,7 +48,7 @@ public static partial class PolicyValidator
         }
         catch (JsonException ex)
         {
-            errors = [new PolicyError(ex.Path ?? "$", Reason(ex))];
+            errors = new[] { new PolicyError(ex.Path ?? "$", Reason(ex)) };
             return null;
         }
 

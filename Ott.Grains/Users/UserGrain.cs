@@ -32,6 +32,7 @@ public sealed partial class UserGrain(
     AlertDispatcher alerts,
     IAssessmentLog assessments,
     IEventLog events,
+    IOutcomeLog outcomes,
     IEnumerable<IAssessmentObserver> observers,
     PipelineCounters counters,
     TimeProvider time,
@@ -110,6 +111,7 @@ public sealed partial class UserGrain(
         var devices = State.DeviceIds.Concat(assessed.Select(a => a.DeviceId)).Distinct(StringComparer.Ordinal).ToList();
         var assessmentsRemoved = await assessments.EraseUserAssessmentsAsync(userId);
         var eventsRemoved = await events.EraseUserEventsAsync(userId);
+        await outcomes.EraseUserOutcomesAsync(userId);
         if (!known && assessmentsRemoved == 0 && eventsRemoved == 0)
         {
             return null;
@@ -155,7 +157,7 @@ public sealed partial class UserGrain(
         PipelineResult? result = null;
         try
         {
-            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow(), await policies.GetAsync());
+            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow(), await policies.GetAsync(), policies.Shadow);
             var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
             var assessed = new AssessedEvent(e, result);

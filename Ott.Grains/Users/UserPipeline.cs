@@ -30,40 +30,36 @@ public sealed record PipelineResult(
 /// </summary>
 public sealed class UserPipeline(
     ComplianceStage compliance,
-    ThresholdInputsCache inputs,
+    IThresholdInputs inputs,
     ModelCache models,
     GeoStage geo,
     NetworkCache network)
 {
     private const int MaxLinkedIdentifiers = 64;
 
-    /// <summary>Judges <paramref name="e"/> under <paramref name="policy"/> (its points, thresholds, segments, alert and decision rules).</summary>
-    public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now, Policy policy)
+    /// <summary>
+    /// Judges <paramref name="e"/> under <paramref name="policy"/> (its points, thresholds, segments, alert and decision
+    /// rules), and under <paramref name="shadow"/> too when one runs: the shadow's verdict is recorded on the assessment
+    /// and changes nothing else (the user's state follows the live policy only).
+    /// </summary>
+    public PipelineResult Assess(UserRollingState state, OttEvent e, RollingWindow window, DateTimeOffset now, Policy policy, Policy? shadow = null)
     {
         var previous = state.NewestEventTime;
         var observation = window.Observe(state, e);
         var stage1 = compliance.Run(state, e, observation.Features);
         window.RecordViolations(state, e.Timestamp, stage1.Verdict.Violations.Count);
 
-        var extra = new List<RiskFactor>(4);
-        var (geoVerdict, speed) = geo.Evaluate(e, state, extra, policy.Scoring);
+        List<GeoSignal>? geoSignals = null;
+        var (geoVerdict, speed) = geo.Evaluate(e, state, ref geoSignals);
         var standing = network.Standing(e.UserId);
-        if (standing is { RingId: { } ringId } ring)
-        {
-            extra.Add(new RiskFactor(FactorCodes.FraudRingMember, Math.Round(policy.Scoring.FraudRingWeight * ring.Risk, 2),
-                $"member of fraud ring {ringId} (ring risk {ring.Risk:0.###})"));
-        }
-
         var gap = previous is { } p && e.Timestamp > p ? (e.Timestamp - p).TotalDays : (double?)null;
-        var segment = policy.Segments.Classify(new SegmentInputs(
+        var segmentInputs = new SegmentInputs(
             observation.Features.ViolationsLast30Days,
             InFraudRing: standing?.RingId is not null,
             RollingWindow.CriticalLast7Days(state, e.Timestamp),
             Math.Round(observation.AccountAgeDays, 2),
             observation.Features.EventsLast30Days,
-            gap is null ? null : Math.Round(gap.Value, 2)));
-        var parameters = policy.For(segment.Segment);
-        var parts = policy.Threshold.Compute(parameters.ThresholdHigh, inputs.Learned(segment.Segment), e.Region, e.Timestamp, inputs.RegionRate(e.Region));
+            gap is null ? null : Math.Round(gap.Value, 2));
 
         var features = new double[FeatureVector.Names.Length];
         FeatureVector.Fill(features, new FeatureInputs(
@@ -73,46 +69,25 @@ public sealed class UserPipeline(
             observation.Features.AuthFailuresLastHour, observation.Features.DataAccessLastHour, e.RecordsAccessed,
             previous is { } last && e.Timestamp > last ? (e.Timestamp - last).TotalSeconds : null,
             speed is { } kmh && double.IsFinite(kmh) ? kmh : null, RegionCodes.IsGdprArea(e.Region), e.HasConsent));
-        var anomaly = Anomaly(features, parameters.AnomalySensitivity, policy.Scoring, extra);
-        var (violation, baseline) = Violation(state, features, models.Violation, policy.Scoring, extra);
-        var score = policy.Scorer.Score(e, observation, parts.Value, stage1.Verdict, extra);
+        var (violation, baseline) = Violation(state, features, models.Violation);
+        var evidence = new Evidence(e, observation, stage1.Verdict, geoVerdict, geoSignals, standing, segmentInputs, features, baseline, violation, now);
 
-        var assessment = new Assessment
+        var (assessment, parameters) = Judge(in evidence, policy);
+        if (shadow is not null)
         {
-            EventId = e.EventId,
-            UserId = e.UserId,
-            DeviceId = e.DeviceId,
-            ContentId = e.ContentId,
-            EventType = e.Type,
-            Region = e.Region,
-            EventTime = e.Timestamp,
-            RiskScore = score.Score,
-            RiskLevel = score.Level,
-            Threshold = score.Threshold,
-            Segment = segment.Segment,
-            SegmentDecision = segment,
-            ThresholdParts = parts,
-            Factors = score.Factors,
-            Notes = score.Notes,
-            Action = score.Action,
-            Compliance = stage1.Verdict,
-            Anomaly = anomaly,
-            Violation = violation,
-            FeatureVector = features,
-            BaselineVector = baseline,
-            Network = new NetworkVerdict(standing?.RingId, standing?.Risk, network.Snapshot.Version),
-            Geo = geoVerdict,
-            PolicyVersion = policy.Version,
-            ProcessedAt = now,
-        };
-
-        // Decision rules read the finished assessment; the copy is made only when a rule set the action.
-        var (action, rule) = policy.Decide(assessment);
-        if (rule is not null)
-        {
-            assessment = assessment with { Action = action, DecisionRule = rule };
+            var (other, otherParameters) = Judge(in evidence, shadow);
+            var alerts = shadow.Document.Alerts;
+            var would = other.RiskLevel >= alerts.MinLevel && other.Factors.Count > 0
+                ? AlertPolicy.Severity(other.RiskLevel, otherParameters.SeverityMultiplier, alerts)
+                : (RiskLevel?)null;
+            assessment = assessment with
+            {
+                Shadow = new ShadowVerdict(shadow.Version, other.RiskScore, other.RiskLevel, other.Threshold, other.Action, other.DecisionRule, other.Segment, would),
+            };
         }
 
+        var segment = assessment.SegmentDecision!;
+        var score = (Level: assessment.RiskLevel, Score: assessment.RiskScore, Factors: assessment.Factors);
         var flag = false;
         if (score.Level == RiskLevel.Critical)
         {
@@ -135,6 +110,80 @@ public sealed class UserPipeline(
 
         window.Remember(state, new AssessmentSummary(e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
         return new PipelineResult(assessment, policy, stage1, alert, before, state.Segment!.Segment, NewLinks(state, e), flag);
+    }
+
+    /// <summary>What one event showed, whatever the policy: the stages' observations the policy turns into points and decisions.</summary>
+    private readonly record struct Evidence(
+        OttEvent Event,
+        Observation Observation,
+        ComplianceVerdict Compliance,
+        GeoVerdict Geo,
+        List<GeoSignal>? GeoSignals,
+        NetworkStanding? Standing,
+        SegmentInputs SegmentInputs,
+        double[] Features,
+        double[] Baseline,
+        ViolationPrediction Violation,
+        DateTimeOffset Now);
+
+    /// <summary>The assessment of <paramref name="evidence"/> under <paramref name="policy"/>; changes no state.</summary>
+    private (Assessment Assessment, SegmentParameters Parameters) Judge(in Evidence evidence, Policy policy)
+    {
+        var e = evidence.Event;
+        var o = policy.Scoring;
+        var extra = new List<RiskFactor>(4);
+        GeoStage.AddFactors(evidence.GeoSignals, o, extra);
+        if (evidence.Standing is { RingId: { } ringId } ring)
+        {
+            extra.Add(new RiskFactor(FactorCodes.FraudRingMember, Math.Round(o.FraudRingWeight * ring.Risk, 2),
+                $"member of fraud ring {ringId} (ring risk {ring.Risk:0.###})"));
+        }
+
+        var segment = policy.Segments.Classify(evidence.SegmentInputs);
+        var parameters = policy.For(segment.Segment);
+        var parts = policy.Threshold.Compute(parameters.ThresholdHigh, inputs.Learned(segment.Segment), e.Region, e.Timestamp, inputs.RegionRate(e.Region));
+        var anomaly = Anomaly(evidence.Features, parameters.AnomalySensitivity, o, extra);
+        var violation = evidence.Violation;
+        if (violation.Likelihood > o.ViolationPredictionMin)
+        {
+            extra.Add(new RiskFactor(FactorCodes.ViolationPrediction, Math.Round(o.ViolationPredictionWeight * violation.Likelihood, 2),
+                $"{(violation.ModelVersion is { } v ? $"model v{v}" : "baseline")} likelihood {violation.Likelihood:0.###} above {o.ViolationPredictionMin}" +
+                (violation.RiskFactors.Count > 0 ? $" ({string.Join(", ", violation.RiskFactors)})" : "")));
+        }
+
+        var score = policy.Scorer.Score(e, evidence.Observation, parts.Value, evidence.Compliance, extra);
+        var assessment = new Assessment
+        {
+            EventId = e.EventId,
+            UserId = e.UserId,
+            DeviceId = e.DeviceId,
+            ContentId = e.ContentId,
+            EventType = e.Type,
+            Region = e.Region,
+            EventTime = e.Timestamp,
+            RiskScore = score.Score,
+            RiskLevel = score.Level,
+            Threshold = score.Threshold,
+            Segment = segment.Segment,
+            SegmentDecision = segment,
+            ThresholdParts = parts,
+            Factors = score.Factors,
+            Notes = score.Notes,
+            Action = score.Action,
+            Compliance = evidence.Compliance,
+            Anomaly = anomaly,
+            Violation = violation,
+            FeatureVector = evidence.Features,
+            BaselineVector = evidence.Baseline,
+            Network = new NetworkVerdict(evidence.Standing?.RingId, evidence.Standing?.Risk, network.Snapshot.Version),
+            Geo = evidence.Geo,
+            PolicyVersion = policy.Version,
+            ProcessedAt = evidence.Now,
+        };
+
+        // Decision rules read the finished assessment; the copy is made only when a rule set the action.
+        var (action, rule) = policy.Decide(assessment);
+        return (rule is null ? assessment : assessment with { Action = action, DecisionRule = rule }, parameters);
     }
 
     /// <summary>The event's identifiers the user was not yet linked to (each is sent to the graph once).</summary>
@@ -198,24 +247,15 @@ public sealed class UserPipeline(
         };
     }
 
-    /// <summary>Stage 3: the baseline over the last 100 events, and the learned model's likelihood when one exists.</summary>
-    private static (ViolationPrediction Prediction, double[] Baseline) Violation(UserRollingState state, double[] features, ViolationModel? model, ScoringOptions o, List<RiskFactor> extra)
+    /// <summary>Stage 3: the baseline over the last 100 events, and the learned model's likelihood when one exists (no points: the policy gives them).</summary>
+    private static (ViolationPrediction Prediction, double[] Baseline) Violation(UserRollingState state, double[] features, ViolationModel? model)
     {
         var baseline = new double[ViolationBaseline.Names.Count];
         var (likelihood, confidence, factors) = ViolationBaseline.Predict(state, baseline);
         double? learned = model is null ? null : Math.Round(model.Predict([.. features, .. baseline]), 4);
-
-        var used = learned ?? likelihood;
-        if (used > o.ViolationPredictionMin)
-        {
-            extra.Add(new RiskFactor(FactorCodes.ViolationPrediction, Math.Round(o.ViolationPredictionWeight * used, 2),
-                $"{(model is null ? "baseline" : $"model v{model.Version}")} likelihood {used:0.###} above {o.ViolationPredictionMin}" +
-                (factors.Count > 0 ? $" ({string.Join(", ", factors)})" : "")));
-        }
-
         return (new ViolationPrediction
         {
-            Likelihood = used,
+            Likelihood = learned ?? likelihood,
             Confidence = Math.Round(confidence, 4),
             RiskFactors = factors,
             BaselineLikelihood = likelihood,

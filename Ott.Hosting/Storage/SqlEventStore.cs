@@ -14,7 +14,7 @@ namespace Ott.Hosting.Storage;
 /// returns only after its events are committed, and an assessment write is committed before the user grain goes on,
 /// so "acknowledged" means "in the log" and every logged event is owed exactly one assessment.
 /// </summary>
-public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
+public sealed class SqlEventStore : IEventLog, IAssessmentLog, IEventHistory, IAsyncDisposable
 {
     private const int MaxRows = 1_000;
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
@@ -138,6 +138,48 @@ public sealed class SqlEventStore : IEventLog, IAssessmentLog, IAsyncDisposable
         }
 
         return removed;
+    }
+
+    /// <summary>Most user ids a history read filters on (one parameter each).</summary>
+    public const int MaxHistoryUsers = 1_000;
+
+    public IAsyncEnumerable<HistoricalEvent> ReadAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? users,
+        CancellationToken cancellationToken = default)
+    {
+        var (filter, args) = PeriodFilter(from, to, users);
+        return _db.StreamAsync($"""
+            SELECT e.payload, o.event_id, o.user_id, o.event_time, {SqlOutcomeLog.Columns}
+            FROM ott_events e LEFT JOIN ott_outcomes o ON o.event_id = e.event_id
+            WHERE {filter}
+            ORDER BY e.user_id, e.event_time, e.event_id
+            """, reader => new HistoricalEvent(
+                JsonSerializer.Deserialize<OttEvent>(reader.GetString(0), Json)!,
+                reader.IsDBNull(1) ? null : SqlOutcomeLog.Read(reader, 1)), cancellationToken, args);
+    }
+
+    public ValueTask<long> CountAsync(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? users, CancellationToken cancellationToken = default)
+    {
+        var (filter, args) = PeriodFilter(from, to, users);
+        return SqlErrors.GuardAsync(async () => await _db.ScalarAsync($"SELECT count(*) FROM ott_events e WHERE {filter}", cancellationToken, args));
+    }
+
+    private static (string Filter, SqlArg[] Args) PeriodFilter(DateTimeOffset from, DateTimeOffset to, IReadOnlyCollection<string>? users)
+    {
+        if (users is { Count: > MaxHistoryUsers })
+        {
+            throw new ArgumentException($"At most {MaxHistoryUsers} users per history read.", nameof(users));
+        }
+
+        var args = new List<SqlArg> { ("@from", from.UtcTicks), ("@to", to.UtcTicks) };
+        var filter = "e.event_time >= @from AND e.event_time < @to";
+        if (users is { Count: > 0 })
+        {
+            var names = users.Select((u, i) => (Name: $"@u{i}", User: u)).ToList();
+            args.AddRange(names.Select(n => new SqlArg(n.Name, n.User)));
+            filter += $" AND e.user_id IN ({string.Join(", ", names.Select(n => n.Name))})";
+        }
+
+        return (filter, [.. args]);
     }
 
     public async ValueTask DisposeAsync()

@@ -40,6 +40,8 @@ public static class StorageHostingExtensions
             sp.GetRequiredService<IOptions<EventLogOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEventLog>(sp => sp.GetRequiredService<SqlEventStore>());
         services.AddSingleton<IAssessmentLog>(sp => sp.GetRequiredService<SqlEventStore>());
+        services.AddSingleton<IEventHistory>(sp => sp.GetRequiredService<SqlEventStore>());
+        services.AddSingleton<IOutcomeLog, SqlOutcomeLog>();
         services.AddSingleton<IAuditLog, SqlAuditLog>();
         services.AddSingleton<IAlertStore, SqlAlertStore>();
         services.AddSingleton<INetworkLinkLog, SqlNetworkLinkLog>();

@@ -76,12 +76,12 @@ public class DetectionApiTests
     [Test]
     public async Task SimulatedAttacker_IsExplainedByTheModel_AndQualityIsMeasuredOnHeldOutData()
     {
-        var first = await SimulateAsync(new { scenario = "mixed", users = 200, seed = 1, days = 2 });
+        var first = await SimulateAsync(new { scenario = "mixed", users = 200, seed = 1, days = 2, teach = true });
         var info = await RetrainAsync();
         var version = info.GetProperty("anomaly_version").GetInt32();
         var report1 = await (await _admin.GetAsync("/api/v1/analytics/ml-performance")).JsonAsync();
 
-        var attack = await SimulateAsync(new { scenario = "credential_stuffing", users = 4, seed = 2, days = 1 });
+        var attack = await SimulateAsync(new { scenario = "credential_stuffing", users = 4, seed = 2, days = 1, teach = true });
         var prefix = attack.GetProperty("id_prefix").GetString()!;
         var latest = await (await _admin.GetAsync("/results/latest?limit=500")).JsonAsync();
         var anomalous = new List<JsonElement>();
@@ -94,7 +94,7 @@ public class DetectionApiTests
             }
         }
 
-        await SimulateAsync(new { scenario = "mixed", users = 150, seed = 3, days = 2, attack_share = 0.3 });
+        await SimulateAsync(new { scenario = "mixed", users = 150, seed = 3, days = 2, attack_share = 0.3, teach = true });
         await RetrainAsync();
         var report2 = await (await _admin.GetAsync("/api/v1/analytics/ml-performance")).JsonAsync();
 

@@ -98,6 +98,54 @@ public class PolicyApiTests
     }
 
     [Test]
+    public async Task AShadowRun_RecordsTheShadowsDecision_AndReportsLiveAgainstShadow_UntilStopped()
+    {
+        await DecideExportAsync();
+        var live = await ActiveAsync();
+        var candidate = PolicyDecisionTests.Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal);
+        var version = (await (await _admin.PostAsync("/api/v1/policies", Body(candidate))).JsonAsync()).GetProperty("version").GetInt32();
+        var refusedLive = await _admin.PostAsync($"/api/v1/policies/{live}/shadow", null);
+
+        var started = await _admin.PostAsync($"/api/v1/policies/{version}/shadow", null);
+        var shadowed = await Eventually.WaitAsync(DecideExportAsync, a => a.TryGetProperty("shadow", out _), "a decision with a shadow verdict",
+            TimeSpan.FromSeconds(5));
+        await DecideExportAsync();
+        var view = await Eventually.WaitAsync(async () => await (await _analyst.GetAsync("/api/v1/policies/shadow")).JsonAsync(),
+            v => v.GetProperty("report").GetProperty("events").GetInt64() >= 2, "the shadow report to count two events");
+        var report = view.GetProperty("report");
+
+        var stopped = await _admin.DeleteAsync("/api/v1/policies/shadow");
+        var after = await Eventually.WaitAsync(DecideExportAsync, a => !a.TryGetProperty("shadow", out _), "a decision without a shadow verdict",
+            TimeSpan.FromSeconds(5));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refusedLive.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+            Assert.That(started.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var s = shadowed.GetProperty("shadow");
+            Assert.That((shadowed.GetProperty("action").GetString(), shadowed.GetProperty("policy_version").GetInt32()), Is.EqualTo(("allow", live)),
+                "the live decision is the one answered");
+            // The same segment and threshold as the live judgment (T depends on the hour in Berlin); from medium up the shadow
+            // alerts at its level (a new user's severity multiplier, 1.2, does not step it up).
+            var threshold = shadowed.GetProperty("threshold").GetDouble();
+            var level = Ott.Grains.Scoring.RiskScorer.Classify(7.0, threshold, 3.0).ToString().ToLowerInvariant();
+            Assert.That((s.GetProperty("policy_version").GetInt32(), s.GetProperty("risk_score").GetDouble(), s.GetProperty("segment").GetString(),
+                s.GetProperty("threshold").GetDouble(), s.GetProperty("risk_level").GetString(), s.GetProperty("action").GetString(),
+                s.GetProperty("decision_rule").GetString(), s.GetProperty("alert").GetString()),
+                Is.EqualTo((version, 7.0, "new_user", threshold, level, "block", "block-consentless-export", level)));
+            Assert.That((view.GetProperty("shadow").GetInt32(), view.GetProperty("live").GetInt32(), view.GetProperty("started_by").GetString()),
+                Is.EqualTo((version, live, "admin")));
+            var events = report.GetProperty("events").GetInt64();
+            Assert.That(report.GetProperty("actions").GetProperty("allow").GetProperty("block").GetInt64(), Is.EqualTo(events), "every export: allow live, block in shadow");
+            Assert.That((report.GetProperty("alerts").GetProperty("live").GetInt64(), report.GetProperty("alerts").GetProperty("candidate").GetInt64(),
+                report.GetProperty("alerts").GetProperty("added").GetProperty("by_region").GetProperty("DE").GetInt64()), Is.EqualTo((0L, events, events)));
+            Assert.That((report.GetProperty("live_mean_score").GetDouble(), report.GetProperty("shadow_mean_score").GetDouble()), Is.EqualTo((5.0, 7.0)));
+            Assert.That(stopped.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(after.GetProperty("policy_version").GetInt32(), Is.EqualTo(live));
+        });
+    }
+
+    [Test]
     public async Task ABadPolicy_Is400_NamingEachPathAndReason_AndNothingIsStored()
     {
         var before = (await (await _analyst.GetAsync("/api/v1/policies")).JsonAsync()).GetProperty("versions").GetArrayLength();

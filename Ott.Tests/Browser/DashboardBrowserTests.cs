@@ -159,6 +159,110 @@ public class DashboardBrowserTests
         Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000), "the screenshot holds a rendered page");
     }
 
+    /// <summary>
+    /// The Policies view on a host of its own (its decisions would change the counts the first test checks): the versions
+    /// with their status and who made them, the latest backtest's level matrix and alert counts, and the shadow run's
+    /// action matrix and alerting counts, each equal to what the API answers.
+    /// </summary>
+    [Test]
+    public async Task PoliciesView_ShowsVersionsTheLatestBacktestAndTheShadowRun()
+    {
+        await using var api = new ApiFactory(new Dictionary<string, string?> { ["Ott:Policies:Refresh"] = "00:00:00.200" });
+        api.UseKestrel(0);
+        api.StartServer();
+        var baseUrl = api.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Single().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
+        using var admin = await api.ClientForAsync("admin");
+        var at = DateTimeOffset.UtcNow.AddMinutes(-10);
+        async Task<JsonElement> DecideAsync(int i)
+        {
+            var json = TestEvents.Json(e =>
+            {
+                e["event_type"] = "export";
+                e["region"] = "DE";
+                e["is_eu"] = true;
+                e["has_consent"] = false;
+                e["purpose"] = "advertising";
+            }, at.AddSeconds(i));
+            using var response = await admin.PostAsync("/api/v1/decisions", Http.Json(json));
+            return await response.JsonAsync();
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            await DecideAsync(i);
+        }
+
+        var candidate = Engines.Policies.PolicyDecisionTests.Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal);
+        using var created = await admin.PostAsync("/api/v1/policies", new StringContent(candidate, System.Text.Encoding.UTF8, "application/json"));
+        var version = (await created.JsonAsync()).GetProperty("version").GetInt32();
+        using var started = await admin.PostAsync($"/api/v1/policies/{version}/backtests", Http.Json(new JsonObject
+        {
+            ["from"] = at.AddMinutes(-1).ToString("O"),
+            ["to"] = at.AddMinutes(5).ToString("O"),
+        }));
+        var backtest = await Eventually.WaitAsync(() => GetAsync(admin, started.Headers.Location!.ToString()),
+            b => b.GetProperty("status").GetString() == "completed", "the backtest to complete");
+        using var shadow = await admin.PostAsync($"/api/v1/policies/{version}/shadow", null);
+        await Eventually.WaitAsync(() => DecideAsync(10), d => d.TryGetProperty("shadow", out _), "a decision judged in shadow too");
+        await DecideAsync(11);
+        var shadowView = await Eventually.WaitAsync(() => GetAsync(admin, "/api/v1/policies/shadow"),
+            v => v.GetProperty("report").GetProperty("events").GetInt64() >= 2, "the shadow report to count two events");
+        var versions = (await GetAsync(admin, "/api/v1/policies")).GetProperty("versions").EnumerateArray().ToArray();
+
+        await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1400 } });
+        var page = await context.NewPageAsync();
+        var consoleErrors = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                consoleErrors.Add(message.Text);
+            }
+        };
+        await page.GotoAsync(baseUrl + "/");
+        await page.Locator("#username").FillAsync("analyst");
+        await page.Locator("#password").FillAsync("analyst123");
+        await page.Locator("#login").ClickAsync();
+        await Expect(page.GetByTestId("dashboard")).ToBeVisibleAsync();
+        await page.EvaluateAsync("() => window.ottDashboard.refreshNow()");
+
+        var rows = page.GetByTestId("policy-row");
+        await Expect(rows).ToHaveCountAsync(versions.Length, new LocatorAssertionsToHaveCountOptions { Timeout = 15_000 });
+        for (var i = 0; i < versions.Length; i++)
+        {
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-version", Text(versions[i], "version"));
+            await Expect(rows.Nth(i)).ToHaveAttributeAsync("data-status", versions[i].GetProperty("status").GetString()!);
+        }
+
+        var report = backtest.GetProperty("report");
+        await Expect(page.GetByTestId("backtest-summary")).ToContainTextAsync($"v{version} against v{backtest.GetProperty("live").GetInt32()}: {Text(report, "events")} events");
+        foreach (var from in report.GetProperty("levels").EnumerateObject())
+        {
+            foreach (var to in from.Value.EnumerateObject())
+            {
+                await Expect(page.Locator($"[data-testid=backtest-cell][data-from={from.Name}][data-to={to.Name}]"))
+                    .ToHaveAttributeAsync("data-count", to.Value.GetInt64().ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        await Expect(page.GetByTestId("backtest-alerts-live")).ToHaveTextAsync(Text(report.GetProperty("alerts"), "live"));
+        await Expect(page.GetByTestId("backtest-alerts-other")).ToHaveTextAsync(Text(report.GetProperty("alerts"), "candidate"));
+
+        // The shadow report grows with the events decided above; the page shows what the API answers when it reads it.
+        var shadowReport = shadowView.GetProperty("report");
+        await Expect(page.GetByTestId("shadow-summary")).ToContainTextAsync($"v{version} beside live v{shadowView.GetProperty("live").GetInt32()}");
+        await Expect(page.GetByTestId("shadow-summary")).ToContainTextAsync($"{Text(shadowReport, "events")} events");
+        await Expect(page.Locator("[data-testid=shadow-cell][data-from=allow][data-to=block]")).ToHaveAttributeAsync("data-count", Text(shadowReport, "events"));
+        await Expect(page.GetByTestId("shadow-alerts-other")).ToHaveTextAsync(Text(shadowReport.GetProperty("alerts"), "candidate"));
+        await Expect(page.GetByTestId("error-banner")).ToBeHiddenAsync();
+        Assert.That(consoleErrors, Is.Empty, "the page logged errors");
+
+        var screenshot = Path.Combine(ExternalServices.RepositoryRoot, "docs", "dashboard-policies.png");
+        await page.GetByTestId("policies").ScreenshotAsync(new LocatorScreenshotOptions { Path = screenshot });
+        Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(5_000), "the screenshot holds a rendered view");
+    }
+
     [Test]
     public async Task WrongPassword_StaysOnTheLoginForm_WithAnError()
     {

@@ -62,6 +62,9 @@ public class PolicyCliTests
         var (createCode, created) = await RunAsync(["policy", "create", file, .. admin]);
         var (badCode, refused) = await RunAsync(["policy", "create", bad, .. admin]);
         var (diffCode, diff) = await RunAsync(["policy", "diff", "1", "2", .. admin]);
+        var html = Path.Combine(_dir, "backtest.html");
+        var (backtestCode, backtest) = await RunAsync(["policy", "backtest", "2", "--from", DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+            "--to", DateTimeOffset.UtcNow.AddHours(1).ToString("O"), "--html", html, "--user", "analyst", "--password", "analyst123"]);
         var (activateCode, activated) = await RunAsync(["policy", "activate", "2", .. admin]);
         var (listCode, list) = await RunAsync(["policy", "list", "--user", "analyst", "--password", "analyst123"]);
         var (forbiddenCode, forbidden) = await RunAsync(["policy", "activate", "1", "--user", "analyst", "--password", "analyst123"]);
@@ -75,6 +78,9 @@ public class PolicyCliTests
             Assert.That(refused, Does.Contain("$.scoring.eu_no_consent_points: must be between 0 and 20."));
             Assert.That(diffCode, Is.EqualTo(0), diff);
             Assert.That(diff, Does.Contain("$.scoring.eu_no_consent_points").And.Contain("$.rules[block-consentless-export].action"));
+            Assert.That(backtestCode, Is.EqualTo(0), backtest);
+            Assert.That(backtest, Does.Contain("Replayed 1 events of 1 users").And.Contain("risk level: live v1 (rows) to candidate v2"));
+            Assert.That(File.ReadAllText(html), Does.Contain("<h1>Backtest bt-"));
             Assert.That(activateCode, Is.EqualTo(0), activated);
             Assert.That(activated, Does.StartWith("Version 2 is active (was 1), by admin"));
             Assert.That(listCode, Is.EqualTo(0), list);

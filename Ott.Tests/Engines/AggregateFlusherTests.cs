@@ -165,7 +165,7 @@ public class AggregateFlusherTests
             Assert.That(observers.Select(o => o.GetType()), Is.EqualTo(new[]
             {
                 typeof(DeviceBatcher), typeof(RegionBatcher), typeof(AnalyticsDayBatcher), typeof(PiplTransferBatcher),
-                typeof(NetworkBatcher), typeof(FeatureSampleBatcher), typeof(SegmentMoveBatcher),
+                typeof(NetworkBatcher), typeof(FeatureSampleBatcher), typeof(SegmentMoveBatcher), typeof(Ott.Grains.Policies.ShadowBatcher),
             }));
             Assert.That(batchers, Has.Count.EqualTo(observers.Count));
             for (var i = 0; i < Math.Min(batchers.Count, observers.Count); i++)

@@ -87,4 +87,52 @@ public class DurabilityTests(SqlEngine engine)
             Assert.That(resent.GetProperty("status").GetString(), Is.EqualTo("duplicate"), "dedupe survives a restart");
         });
     }
+
+    [Test]
+    public async Task PoliciesActivationsAndBacktests_SurviveAFullRestart_AndTheActiveVersionJudgesAtOnce()
+    {
+        string backtest;
+        int version;
+        await using (var first = new ApiFactory(_settings))
+        {
+            var admin = await first.ClientForAsync("admin");
+            using var seed = await admin.PostAsync("/api/v1/decisions", Http.Json(TestEvents.Json()));
+            var created = await admin.PostAsync("/api/v1/policies", new StringContent(Engines.Policies.PolicyDecisionTests.Stricter,
+                System.Text.Encoding.UTF8, "application/json"));
+            version = (await created.JsonAsync()).GetProperty("version").GetInt32();
+            Assert.That((await admin.PostAsync($"/api/v1/policies/{version}/activate", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var started = await admin.PostAsync($"/api/v1/policies/{version}/backtests", Http.Json(new System.Text.Json.Nodes.JsonObject
+            {
+                ["from"] = DateTimeOffset.UtcNow.AddDays(-1).ToString("O"),
+                ["to"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O"),
+            }));
+            backtest = started.Headers.Location!.ToString();
+            await Eventually.WaitAsync(async () => await (await admin.GetAsync(backtest)).JsonAsync(),
+                b => b.GetProperty("status").GetString() == "completed", "the backtest to complete");
+        }
+
+        await using var second = new ApiFactory(_settings);
+        var again = await second.ClientForAsync("admin");
+        var list = await (await again.GetAsync("/api/v1/policies")).JsonAsync();
+        var activations = await (await again.GetAsync("/api/v1/policies/activations")).JsonAsync();
+        var report = await (await again.GetAsync(backtest)).JsonAsync();
+        var decision = await (await again.PostAsync("/api/v1/decisions", Http.Json(TestEvents.Json(j =>
+        {
+            j["event_type"] = "export";
+            j["region"] = "DE";
+            j["is_eu"] = true;
+            j["has_consent"] = false;
+            j["purpose"] = "advertising";
+        })))).JsonAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((list.GetProperty("active").GetInt32(), list.GetProperty("versions").GetArrayLength()), Is.EqualTo((version, 2)));
+            Assert.That(activations.EnumerateArray().Select(a => (a.GetProperty("version").GetInt32(), a.GetProperty("by").GetString())),
+                Is.EqualTo(new[] { (version, "admin"), (1, "configuration") }));
+            Assert.That((report.GetProperty("status").GetString(), report.GetProperty("report").GetProperty("events").GetInt64()), Is.EqualTo(("completed", 1L)));
+            Assert.That((decision.GetProperty("policy_version").GetInt32(), decision.GetProperty("decision_rule").GetString()),
+                Is.EqualTo((version, "block-consentless-export")), "the first event after the restart is judged by the active version, not the configuration");
+        });
+    }
 }

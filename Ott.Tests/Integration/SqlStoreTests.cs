@@ -74,6 +74,39 @@ public class SqlStoreTests(SqlEngine engine)
     }
 
     [Test]
+    public async Task History_StreamsAPeriodByUserInEventTimeOrder_WithTheLatestOutcome()
+    {
+        await using var log = new SqlEventStore(_db, new EventLogOptions(), _time);
+        var outcomes = new SqlOutcomeLog(_db);
+        await log.AppendAsync([
+            Event("hist-b", at: T0.AddMinutes(5), eventId: "b2"),
+            Event("hist-a", at: T0.AddMinutes(3), eventId: "a2"),
+            Event("hist-b", at: T0.AddMinutes(1), eventId: "b1"),
+            Event("hist-a", at: T0.AddMinutes(2), eventId: "a1"),
+            Event("hist-a", at: T0.AddMinutes(-5), eventId: "before"),
+            Event("hist-c", at: T0.AddMinutes(10), eventId: "after"),
+        ]);
+        await outcomes.RecordAsync([new RecordedOutcome("a2", "hist-a", T0.AddMinutes(3), false, OutcomeSources.Simulation, "admin", "run-1", T0)]);
+        await outcomes.RecordAsync([new RecordedOutcome("a2", "hist-a", T0.AddMinutes(3), true, OutcomeSources.Analyst, "ana", null, T0.AddMinutes(1))]);
+
+        var period = await log.ReadAsync(T0, T0.AddMinutes(10), null).ToListAsync();
+        var onlyB = await log.ReadAsync(T0, T0.AddMinutes(10), ["hist-b"]).ToListAsync();
+        var a2 = period.Single(h => h.Event.EventId == "a2").Outcome;
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(period.Select(h => h.Event.EventId), Is.EqualTo(new[] { "a1", "a2", "b1", "b2" }));
+            Assert.That(await log.CountAsync(T0, T0.AddMinutes(10), null), Is.EqualTo(4));
+            Assert.That(onlyB.Select(h => h.Event.EventId), Is.EqualTo(new[] { "b1", "b2" }));
+            Assert.That(await log.CountAsync(T0, T0.AddMinutes(10), ["hist-b"]), Is.EqualTo(2));
+            Assert.That((a2!.ConfirmedViolation, a2.Source, a2.Actor, a2.RunId, a2.EventTime), Is.EqualTo((true, "analyst", "ana", (string?)null, T0.AddMinutes(3))));
+            Assert.That(period.Count(h => h.Outcome is not null), Is.EqualTo(1));
+            Assert.That(await outcomes.EraseUserOutcomesAsync("hist-a"), Is.EqualTo(1));
+            Assert.That(await outcomes.GetAsync("a2"), Is.Null);
+        });
+    }
+
+    [Test]
     public async Task Schema_AppliedBySeveralProcessesAtOnce_IsHarmless()
     {
         var fresh = engine == SqlEngine.Postgres ? await ExternalServices.FreshPostgresSchemaAsync() : null;

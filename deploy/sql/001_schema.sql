@@ -15,7 +15,9 @@ CREATE TABLE IF NOT EXISTS ott_events (
     replayed_at bigint NULL,
     payload text NOT NULL);
 CREATE INDEX IF NOT EXISTS ott_events_pending ON ott_events (accepted_at) WHERE state = 0;
-CREATE INDEX IF NOT EXISTS ott_events_user ON ott_events (user_id);
+-- Erasure by user and backtests (a period's events grouped by user, in event-time order).
+DROP INDEX IF EXISTS ott_events_user;
+CREATE INDEX IF NOT EXISTS ott_events_user_time ON ott_events (user_id, event_time);
 CREATE TABLE IF NOT EXISTS ott_assessments (
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     event_id varchar(128) NOT NULL UNIQUE,
@@ -64,6 +66,17 @@ CREATE TABLE IF NOT EXISTS ott_pipl_persons (
     person bigint NOT NULL,
     sensitive smallint NOT NULL,
     PRIMARY KEY (route_key, person, sensitive));
+-- Known truth about assessed events: the latest verdict per event, with its source (analyst or simulation).
+CREATE TABLE IF NOT EXISTS ott_outcomes (
+    event_id varchar(128) PRIMARY KEY,
+    user_id varchar(128) NOT NULL,
+    event_time bigint NOT NULL,
+    confirmed smallint NOT NULL,
+    source varchar(16) NOT NULL,
+    actor varchar(128) NULL,
+    run_id varchar(64) NULL,
+    recorded_at bigint NOT NULL);
+CREATE INDEX IF NOT EXISTS ott_outcomes_user ON ott_outcomes (user_id);
 CREATE TABLE IF NOT EXISTS ott_grain_state (
     service_id varchar(150) NOT NULL,
     state_name varchar(128) NOT NULL,

@@ -21,7 +21,8 @@ public class RouteRoleMatrixTests
         (_, "/api/v1/decisions" or "/api/v1/decisions/batch" or "/api/v1/decisions/{event_id}") => Access.Ingest,
         ("GET", "/api/v1/audit") or ("DELETE", "/api/v1/users/{user_id}") or ("GET", "/api/v1/models") or ("POST", "/api/v1/models/retrain")
             or ("POST", "/api/v1/simulations") or ("GET", "/api/v1/cluster")
-            or ("POST", "/api/v1/policies") or ("POST", "/api/v1/policies/{version:int}/activate") => Access.Admin,
+            or ("POST", "/api/v1/policies") or ("POST", "/api/v1/policies/{version:int}/activate")
+            or ("POST", "/api/v1/policies/{version:int}/shadow") or ("DELETE", "/api/v1/policies/shadow") => Access.Admin,
         (_, _) when route == "/dashboard" || route.StartsWith("/dashboard/", StringComparison.Ordinal) => Access.Admin,
         (_, _) when route.StartsWith("/api/v1/", StringComparison.Ordinal) => Access.Analyst,
         (_, "/stats/summary" or "/results/latest" or "/compliance/summary" or "/process/drain") => Access.Analyst,

@@ -20,7 +20,9 @@ public class GeoStageTests
     private static (GeoVerdict Verdict, List<RiskFactor> Factors) Evaluate(GeoStage stage, OttEvent e, UserRollingState? state = null)
     {
         var factors = new List<RiskFactor>();
-        var (verdict, _) = stage.Evaluate(e, state ?? new UserRollingState(), factors, new ScoringOptions());
+        List<GeoSignal>? signals = null;
+        var (verdict, _) = stage.Evaluate(e, state ?? new UserRollingState(), ref signals);
+        GeoStage.AddFactors(signals, new ScoringOptions(), factors);
         return (verdict, factors);
     }
 

@@ -63,6 +63,30 @@ public class PolicyDecisionTests
         return [.. events.Select(e => pipeline.Assess(state, e, window, Noon.AddMinutes(2), policy).Assessment)];
     }
 
+    [Test]
+    public void AShadowPolicy_IsRecordedBesideTheLiveDecision_AndChangesNothingElse()
+    {
+        var shadow = StricterPolicy();
+        var pipeline = Pipeline();
+        var (withShadow, without) = (new UserRollingState(), new UserRollingState());
+        var (w1, w2) = (new RollingWindow(new RollingWindowOptions()), new RollingWindow(new RollingWindowOptions()));
+        var e = Event("shadow-user", EventType.Export, Noon, region: "DE", hasConsent: false, eventId: "s-1",
+            accountCreatedAt: Noon.AddDays(-400), purpose: ProcessingPurpose.Advertising);
+
+        var shadowed = pipeline.Assess(withShadow, e, w1, Noon, TestPolicies.Default, shadow).Assessment;
+        var plain = pipeline.Assess(without, e, w2, Noon, TestPolicies.Default).Assessment;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(shadowed.Shadow, Is.EqualTo(new ShadowVerdict(2, 7.0, RiskLevel.Medium, 8.0, RiskAction.Block, "block-consentless-export",
+                SegmentNames.Normal, null)), "medium does not alert under the stricter policy's alert level (high)");
+            Assert.That(System.Text.Json.JsonSerializer.Serialize(shadowed with { Shadow = null }), Is.EqualTo(System.Text.Json.JsonSerializer.Serialize(plain)),
+                "the live assessment is the same with or without a shadow");
+            Assert.That(System.Text.Json.JsonSerializer.Serialize(withShadow), Is.EqualTo(System.Text.Json.JsonSerializer.Serialize(without)),
+                "the user's state is the same with or without a shadow");
+        });
+    }
+
     private static Dictionary<string, double> Points(Assessment a) => a.Factors.ToDictionary(f => f.Code, f => f.Points);
 
     [Test]
