@@ -159,7 +159,7 @@ public static class AlertEndpoints
         await outcomes.RecordAsync([new RecordedOutcome(event_id, assessment.UserId, assessment.EventTime, confirmed, OutcomeSources.Analyst,
             http.User.Identity?.Name, null, now)]);
         var learning = grains.GetGrain<ISegmentLearningGrain>(segment);
-        await learning.AddAsync(new Outcome(event_id, segment, assessment.RiskScore, confirmed, time.GetUtcNow()));
+        await learning.AddAsync(new Outcome(event_id, segment, assessment.RiskScore, confirmed, now) { Source = OutcomeSources.Analyst });
         if (assessment is { FeatureVector: { } features, BaselineVector: { } baseline })
         {
             await grains.GetGrain<IModelGrain>(0).AddLabelsAsync([new LabelledExample(event_id, [.. features, .. baseline], confirmed, "analyst")]);

@@ -119,16 +119,21 @@ public sealed class ReportBuilder(AnalyticsSource analytics, IAlertStore alerts,
                 new("Violation model version", info.ViolationVersion?.ToString(CultureInfo.InvariantCulture) ?? "not trained"),
                 new("Violation model trained", info.ViolationTrainedAt is { } v ? Time(v) : ""),
                 Fact("Labelled outcomes", info.LabelledExamples), Fact("Confirmed violations among them", info.LabelledPositives),
+                new("Labelled outcomes by source", Sources(info.LabelsBySource)),
                 Fact("Reservoir samples", info.ReservoirSamples),
             ]),
             new("In the period", [Fact("Assessments", total.Assessments), Fact("Called anomalous", total.Anomalies)]),
             new("Quality on the last held-out split", quality is null
                 ? [new("Measured", "not yet (needs labelled outcomes and a training)")]
-                : [new("Measured", Time(quality.MeasuredAt)), Fact("Training samples", quality.TrainSamples), Fact("Test samples", quality.TestSamples), new("Split", quality.Split)],
+                : [new("Measured", Time(quality.MeasuredAt)), Fact("Training samples", quality.TrainSamples), Fact("Test samples", quality.TestSamples), new("Split", quality.Split),
+                   new("Labelled examples used, by source", Sources(quality.LabelSources))],
                 new ReportTable(["detector", "precision", "recall", "F1", "ROC AUC", "test samples", "positives", "threshold"],
                     (quality?.Detectors ?? []).Select(d => Row(d.Detector, D(d.Precision), D(d.Recall), D(d.F1), D(d.RocAuc), N(d.TestSamples), N(d.TestPositives), d.Threshold)).ToList())),
         ]);
     }
+
+    private static string Sources(IReadOnlyDictionary<string, long>? sources) =>
+        sources is { Count: > 0 } s ? string.Join(", ", s.Select(p => $"{p.Key} {p.Value.ToString(CultureInfo.InvariantCulture)}")) : "none";
 
     private Report Make(string kind, string title, AnalyticsWindow window, IReadOnlyList<ReportSection> sections) =>
         new(kind, title, window.From, window.To, window.Days, time.GetUtcNow(), sections);

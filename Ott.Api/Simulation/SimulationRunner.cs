@@ -68,7 +68,7 @@ public sealed class SimulationRunner(IGrainFactory grains, IEventLog events, IAs
 
             if (a.Segment is { } segment)
             {
-                (outcomes.TryGetValue(segment, out var list) ? list : outcomes[segment] = []).Add(new Outcome(a.EventId, segment, a.RiskScore, s.Anomalous, now));
+                (outcomes.TryGetValue(segment, out var list) ? list : outcomes[segment] = []).Add(new Outcome(a.EventId, segment, a.RiskScore, s.Anomalous, now) { Source = OutcomeSources.Simulation });
             }
         }
 

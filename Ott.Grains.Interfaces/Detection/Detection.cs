@@ -58,6 +58,20 @@ public sealed record LabelledExample(
     [property: Id(2)] bool Label,
     [property: Id(3)] string Source);
 
+/// <summary>The kinds of label sources: <c>analyst</c>, <c>simulation</c> (a simulation's examples say <c>simulation:{scenario}</c>).</summary>
+public static class LabelSources
+{
+    public static string KindOf(string source)
+    {
+        var colon = source.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? source : source[..colon];
+    }
+
+    public static Dictionary<string, long> Count(IEnumerable<LabelledExample> examples) =>
+        examples.GroupBy(e => KindOf(e.Source), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+}
+
 /// <summary>Precision, recall, F1 and ROC AUC of one detector on a held-out split.</summary>
 [GenerateSerializer, Immutable, Alias("ott.quality")]
 public sealed record QualityFigures(
@@ -79,7 +93,11 @@ public sealed record QualityReport(
     [property: Id(3)] int? AnomalyModelVersion,
     [property: Id(4)] int? ViolationModelVersion,
     [property: Id(5)] IReadOnlyList<QualityFigures> Detectors,
-    [property: Id(6)] string Split);
+    [property: Id(6)] string Split)
+{
+    /// <summary>The labelled examples the measurement used, by source (<c>analyst</c>, <c>simulation</c>).</summary>
+    [Id(7)] public IReadOnlyDictionary<string, long>? LabelSources { get; init; }
+}
 
 /// <summary>What <c>GET /api/v1/models</c> shows.</summary>
 [GenerateSerializer, Immutable, Alias("ott.models-info")]
@@ -98,6 +116,9 @@ public sealed record ModelsInfo
     [Id(10)] public int LabelledPositives { get; init; }
     [Id(11)] public QualityReport? LastQuality { get; init; }
     [Id(12)] public string? LastTrainingSkipped { get; init; }
+
+    /// <summary>The labelled examples held now, by source (<c>analyst</c>, <c>simulation</c>).</summary>
+    [Id(13)] public IReadOnlyDictionary<string, long>? LabelsBySource { get; init; }
 }
 
 /// <summary>The serialized models a silo loads into its local cache.</summary>

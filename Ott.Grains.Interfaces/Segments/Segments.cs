@@ -78,7 +78,11 @@ public sealed record Outcome(
     [property: Id(1)] string Segment,
     [property: Id(2)] double RiskScore,
     [property: Id(3)] bool ConfirmedViolation,
-    [property: Id(4)] DateTimeOffset RecordedAt);
+    [property: Id(4)] DateTimeOffset RecordedAt)
+{
+    /// <summary>Who said so: <c>analyst</c> or <c>simulation</c>.</summary>
+    [Id(5)] public string Source { get; init; } = "analyst";
+}
 
 /// <summary>The learned threshold of a segment and what it was learned from.</summary>
 [GenerateSerializer, Immutable, Alias("ott.learned-threshold")]
@@ -87,7 +91,11 @@ public sealed record LearnedThreshold(
     [property: Id(1)] int Outcomes,
     [property: Id(2)] double? Quantile,
     [property: Id(3)] double? Value,
-    [property: Id(4)] DateTimeOffset? LearnedAt);
+    [property: Id(4)] DateTimeOffset? LearnedAt)
+{
+    /// <summary>The outcomes the segment learned from, by source (<c>analyst</c>, <c>simulation</c>).</summary>
+    [Id(5)] public IReadOnlyDictionary<string, long>? Sources { get; init; }
+}
 
 /// <summary>
 /// One per segment: keeps a bounded sample of assessment scores with known outcomes and, from 200 on, the learned

@@ -199,6 +199,7 @@ public sealed partial class ModelGrain(
         LabelledPositives = State.Labels.Count(l => l.Label),
         LastQuality = State.LastQuality,
         LastTrainingSkipped = State.LastSkipped,
+        LabelsBySource = LabelSources.Count(State.Labels),
     };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trained {Model} v{Version} on {Samples} samples in {Seconds:0.###} s ({Reason})")]

@@ -49,7 +49,7 @@ public static class QualityEvaluator
         }
 
         return (new QualityReport(now, train.Count, test.Count, ensemble?.Version, model?.Version, figures,
-            $"seeded shuffle (seed {o.Seed}), {o.TestShare:P0} held out"), model);
+            $"seeded shuffle (seed {o.Seed}), {o.TestShare:P0} held out") { LabelSources = LabelSources.Count(examples) }, model);
     }
 
     private static readonly double[] BaselineWeights = [0.35, 0.45, 0.25, 0.15, 0.20, 0.10];

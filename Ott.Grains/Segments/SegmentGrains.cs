@@ -14,6 +14,7 @@ public sealed class SegmentLearningState
     [Id(3)] public double? Quantile { get; set; }
     [Id(4)] public double? Value { get; set; }
     [Id(5)] public DateTimeOffset? LearnedAt { get; set; }
+    [Id(6)] public Dictionary<string, long> Sources { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -54,6 +55,7 @@ public sealed class SegmentLearningGrain(
         var o = thresholds.Value;
         State.Outcomes++;
         State.Confirmed += outcome.ConfirmedViolation ? 1 : 0;
+        State.Sources[outcome.Source] = State.Sources.GetValueOrDefault(outcome.Source) + 1;
         if (State.Scores.Count < o.LearningSampleCapacity)
         {
             State.Scores.Add(outcome.RiskScore);
@@ -65,7 +67,10 @@ public sealed class SegmentLearningGrain(
     }
 
     public Task<LearnedThreshold> GetAsync() => Task.FromResult(new LearnedThreshold(
-        this.GetPrimaryKeyString(), (int)Math.Min(int.MaxValue, State.Outcomes), State.Quantile, State.Value, State.LearnedAt));
+        this.GetPrimaryKeyString(), (int)Math.Min(int.MaxValue, State.Outcomes), State.Quantile, State.Value, State.LearnedAt)
+    {
+        Sources = new Dictionary<string, long>(State.Sources, StringComparer.Ordinal),
+    });
 }
 
 /// <summary>Users per current segment (key 0), fed once a second by each silo's <see cref="SegmentMoveBatcher"/>.</summary>
