@@ -154,10 +154,14 @@ public sealed partial class UserGrain(
             return (stored, false);
         }
 
+        // Outside the try: until this silo knows the active policy (its first load asks the registry) nothing is judged,
+        // and a registry that cannot answer yet leaves the event pending for the stream's retry or the replay; it is
+        // never marked failed for it.
+        var policy = parked ? null : await policies.GetAsync();
         PipelineResult? result = null;
         try
         {
-            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow(), await policies.GetAsync(), policies.Shadow);
+            result = parked ? earlier! : pipeline.Assess(State, e, _window, time.GetUtcNow(), policy!, policies.Shadow);
             var assessment = result.Assessment;
             await assessments.AppendAsync(assessment);
             var assessed = new AssessedEvent(e, result);
