@@ -158,6 +158,13 @@ public static class AlertEndpoints
         var now = time.GetUtcNow();
         await outcomes.RecordAsync([new RecordedOutcome(event_id, assessment.UserId, assessment.EventTime, confirmed, OutcomeSources.Analyst,
             http.User.Identity?.Name, null, now)]);
+        if (assessment is { Shadow: { } shadow, PolicyVersion: { } live })
+        {
+            // The shadow report's precision and recall: this verdict against each policy's alert on the event.
+            await grains.GetGrain<IShadowStatsGrain>(Grains.Policies.ShadowBatcher.Key(shadow.PolicyVersion, live))
+                .RecordOutcomeAsync(assessment.Alert is not null, shadow.Alert is not null, confirmed);
+        }
+
         var learning = grains.GetGrain<ISegmentLearningGrain>(segment);
         await learning.AddAsync(new Outcome(event_id, segment, assessment.RiskScore, confirmed, now) { Source = OutcomeSources.Analyst });
         if (assessment is { FeatureVector: { } features, BaselineVector: { } baseline })

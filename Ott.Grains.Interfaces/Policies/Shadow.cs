@@ -49,6 +49,12 @@ public sealed class ShadowTally
     [Id(9)] public double LiveScore { get; set; }
     [Id(10)] public double ShadowScore { get; set; }
 
+    /// <summary>Per factor code: points and events under the live policy and under the shadow.</summary>
+    [Id(11)] public Dictionary<string, FactorTally> Factors { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Analysts' outcomes on shadow-judged events: each policy's alerts against them.</summary>
+    [Id(12)] public OutcomeTally Outcomes { get; set; } = new();
+
     public void Merge(ShadowTally other)
     {
         Events += other.Events;
@@ -74,6 +80,42 @@ public sealed class ShadowTally
         {
             Removed[key] = Removed.GetValueOrDefault(key) + n;
         }
+
+        foreach (var (code, f) in other.Factors)
+        {
+            var mine = Factors.TryGetValue(code, out var t) ? t : Factors[code] = new FactorTally();
+            (mine.Live, mine.Shadow, mine.LiveEvents, mine.ShadowEvents) = (mine.Live + f.Live, mine.Shadow + f.Shadow, mine.LiveEvents + f.LiveEvents, mine.ShadowEvents + f.ShadowEvents);
+        }
+
+        for (var i = 0; i < Outcomes.Cells.Length; i++)
+        {
+            Outcomes.Cells[i] += other.Outcomes.Cells[i];
+        }
+    }
+}
+
+/// <summary>One factor's points and events under the live policy and the shadow.</summary>
+[GenerateSerializer, Alias("ott.factor-tally")]
+public sealed class FactorTally
+{
+    [Id(0)] public double Live { get; set; }
+    [Id(1)] public double Shadow { get; set; }
+    [Id(2)] public long LiveEvents { get; set; }
+    [Id(3)] public long ShadowEvents { get; set; }
+}
+
+/// <summary>
+/// Outcomes against alerts: cells [policy x 4 + (alerted ? 2 : 0) + (confirmed ? 1 : 0)], policy 0 = live, 1 = shadow.
+/// </summary>
+[GenerateSerializer, Alias("ott.outcome-tally")]
+public sealed class OutcomeTally
+{
+    [Id(0)] public long[] Cells { get; set; } = new long[8];
+
+    public void Add(bool liveAlerted, bool shadowAlerted, bool confirmed)
+    {
+        Cells[(liveAlerted ? 2 : 0) + (confirmed ? 1 : 0)]++;
+        Cells[4 + (shadowAlerted ? 2 : 0) + (confirmed ? 1 : 0)]++;
     }
 }
 
@@ -91,6 +133,12 @@ public sealed record ShadowReport
     [Id(5)] public required AlertComparison Alerts { get; init; }
     [Id(6)] public double? LiveMeanScore { get; init; }
     [Id(7)] public double? ShadowMeanScore { get; init; }
+
+    /// <summary>Per factor: total points and events under each (Live, Candidate = shadow).</summary>
+    [Id(8)] public IReadOnlyList<FactorPoints> Factors { get; init; } = [];
+
+    /// <summary>Analysts' outcomes recorded on shadow-judged events, and each policy's alerts against them.</summary>
+    [Id(9)] public OutcomeComparison? Outcomes { get; init; }
 }
 
 /// <summary>Totals of one (shadow, live) pair (key <c>"{shadow}:{live}"</c>), fed once per flush by each silo.</summary>
@@ -99,6 +147,10 @@ public interface IShadowStatsGrain : IGrainWithStringKey
 {
     [Alias("record")]
     Task RecordAsync(ShadowTally delta);
+
+    /// <summary>An analyst's outcome on an event judged in shadow (the verdict arrives after the event).</summary>
+    [Alias("record-outcome")]
+    Task RecordOutcomeAsync(bool liveAlerted, bool shadowAlerted, bool confirmed);
 
     [Alias("get")]
     Task<ShadowReport> GetAsync();

@@ -250,12 +250,15 @@ public sealed class BacktestReplay
             }
         }
 
-        public readonly AlertQuality Result()
-        {
-            double? precision = _tp + _fp == 0 ? null : (double)_tp / (_tp + _fp);
-            double? recall = _tp + _fn == 0 ? null : (double)_tp / (_tp + _fn);
-            double? f1 = precision is { } p && recall is { } r && p + r > 0 ? 2 * p * r / (p + r) : null;
-            return new AlertQuality(_tp, _fp, _fn, _tn, Round(precision), Round(recall), Round(f1));
-        }
+        public readonly AlertQuality Result() => Of(_tp, _fp, _fn, _tn);
+    }
+
+    /// <summary>Precision, recall and F1 from the four counts (null where a ratio has no denominator).</summary>
+    public static AlertQuality Of(long tp, long fp, long fn, long tn)
+    {
+        double? precision = tp + fp == 0 ? null : (double)tp / (tp + fp);
+        double? recall = tp + fn == 0 ? null : (double)tp / (tp + fn);
+        double? f1 = precision is { } p && recall is { } r && p + r > 0 ? 2 * p * r / (p + r) : null;
+        return new AlertQuality(tp, fp, fn, tn, Round(precision), Round(recall), Round(f1));
     }
 }

@@ -37,6 +37,8 @@ public sealed class ShadowBatcher(IGrainFactory grains) : IAssessmentObserver, I
             t.Actions[((int)a.Action * 4) + (int)s.Action]++;
             t.LiveScore += a.RiskScore;
             t.ShadowScore += s.RiskScore;
+            AddFactors(t, a.Factors, live: true);
+            AddFactors(t, assessed.Result.ShadowFactors ?? [], live: false);
             t.LiveAlerting += liveAlert.Raise ? 1 : 0;
             t.ShadowAlerting += s.Alert is null ? 0 : 1;
             if (s.Alert is { } severity && !liveAlert.Raise)
@@ -83,6 +85,26 @@ public sealed class ShadowBatcher(IGrainFactory grains) : IAssessmentObserver, I
             else
             {
                 _tallies[key] = tally;
+            }
+        }
+    }
+
+    private static void AddFactors(ShadowTally t, IReadOnlyList<RiskFactor> factors, bool live)
+    {
+        foreach (var f in factors)
+        {
+            if (!t.Factors.TryGetValue(f.Code, out var tally))
+            {
+                t.Factors[f.Code] = tally = new FactorTally();
+            }
+
+            if (live)
+            {
+                (tally.Live, tally.LiveEvents) = (tally.Live + f.Points, tally.LiveEvents + 1);
+            }
+            else
+            {
+                (tally.Shadow, tally.ShadowEvents) = (tally.Shadow + f.Points, tally.ShadowEvents + 1);
             }
         }
     }

@@ -18,6 +18,12 @@ public sealed class ShadowStatsGrain(
         await ChangedAsync();
     }
 
+    public async Task RecordOutcomeAsync(bool liveAlerted, bool shadowAlerted, bool confirmed)
+    {
+        State.Outcomes.Add(liveAlerted, shadowAlerted, confirmed);
+        await ChangedAsync();
+    }
+
     public Task<ShadowReport> GetAsync()
     {
         var key = this.GetPrimaryKeyString().Split(':');
@@ -32,6 +38,9 @@ public sealed class ShadowStatsGrain(
             Alerts = new AlertComparison(t.LiveAlerting, t.ShadowAlerting, Delta(t.AddedTotal, t.Added), Delta(t.RemovedTotal, t.Removed)),
             LiveMeanScore = t.Events == 0 ? null : Math.Round(t.LiveScore / t.Events, 3),
             ShadowMeanScore = t.Events == 0 ? null : Math.Round(t.ShadowScore / t.Events, 3),
+            Factors = t.Factors.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new FactorPoints(f.Key, Math.Round(f.Value.Live, 2),
+                Math.Round(f.Value.Shadow, 2), Math.Round(f.Value.Shadow - f.Value.Live, 2), f.Value.LiveEvents, f.Value.ShadowEvents)).ToList(),
+            Outcomes = Outcomes(t.Outcomes),
         });
     }
 
@@ -39,6 +48,15 @@ public sealed class ShadowStatsGrain(
         where T : struct, Enum =>
         values.ToDictionary(row => row.ToString().ToLowerInvariant(), row => (IReadOnlyDictionary<string, long>)values.ToDictionary(
             column => column.ToString().ToLowerInvariant(), column => cells[(index(row) * width) + index(column)]));
+
+    private static OutcomeComparison Outcomes(OutcomeTally o)
+    {
+        var c = o.Cells;
+        AlertQuality Quality(int at) => BacktestReplay.Of(c[at + 3], c[at + 2], c[at + 1], c[at]);
+        var labelled = c[0] + c[1] + c[2] + c[3];
+        return new OutcomeComparison(new[] { Logs.OutcomeSources.Analyst }, labelled,
+            new Dictionary<string, long> { [Logs.OutcomeSources.Analyst] = labelled }, Quality(0), Quality(4));
+    }
 
     private static AlertDelta Delta(long total, Dictionary<string, long> counts)
     {

@@ -20,7 +20,11 @@ public sealed record PipelineResult(
     string? SegmentBefore,
     string SegmentAfter,
     IReadOnlyList<NetworkLink> NewLinks,
-    bool FlagInNetwork);
+    bool FlagInNetwork)
+{
+    /// <summary>The shadow judgment's factors, for the shadow report's per-factor totals (not stored on the assessment).</summary>
+    public IReadOnlyList<RiskFactor>? ShadowFactors { get; init; }
+}
 
 /// <summary>
 /// The stages of a user's event, in order (docs/architecture.md): rolling state, 1 compliance, segment, adaptive threshold,
@@ -73,9 +77,11 @@ public sealed class UserPipeline(
         var evidence = new Evidence(e, observation, stage1.Verdict, geoVerdict, geoSignals, standing, segmentInputs, features, baseline, violation, now);
 
         var (assessment, parameters) = Judge(in evidence, policy);
+        IReadOnlyList<RiskFactor>? shadowFactors = null;
         if (shadow is not null)
         {
             var (other, otherParameters) = Judge(in evidence, shadow);
+            shadowFactors = other.Factors;
             var alerts = shadow.Document.Alerts;
             var would = other.RiskLevel >= alerts.MinLevel && other.Factors.Count > 0
                 ? AlertPolicy.Severity(other.RiskLevel, otherParameters.SeverityMultiplier, alerts)
@@ -109,7 +115,10 @@ public sealed class UserPipeline(
         }
 
         window.Remember(state, new AssessmentSummary(e.EventId, e.Type, e.Timestamp, score.Score, score.Level, score.Factors.Select(f => f.Code).ToArray()));
-        return new PipelineResult(assessment, policy, stage1, alert, before, state.Segment!.Segment, NewLinks(state, e), flag);
+        return new PipelineResult(assessment, policy, stage1, alert, before, state.Segment!.Segment, NewLinks(state, e), flag)
+        {
+            ShadowFactors = shadowFactors,
+        };
     }
 
     /// <summary>What one event showed, whatever the policy: the stages' observations the policy turns into points and decisions.</summary>

@@ -110,6 +110,8 @@ public class PolicyApiTests
         var shadowed = await Eventually.WaitAsync(DecideExportAsync, a => a.TryGetProperty("shadow", out _), "a decision with a shadow verdict",
             TimeSpan.FromSeconds(5));
         await DecideExportAsync();
+        var verdict = await _analyst.PostAsync($"/api/v1/events/{shadowed.GetProperty("event_id").GetString()}/outcome",
+            new StringContent("""{"confirmed_violation":true}""", Encoding.UTF8, "application/json"));
         var view = await Eventually.WaitAsync(async () => await (await _analyst.GetAsync("/api/v1/policies/shadow")).JsonAsync(),
             v => v.GetProperty("report").GetProperty("events").GetInt64() >= 2, "the shadow report to count two events");
         var report = view.GetProperty("report");
@@ -140,6 +142,14 @@ public class PolicyApiTests
             Assert.That((report.GetProperty("alerts").GetProperty("live").GetInt64(), report.GetProperty("alerts").GetProperty("candidate").GetInt64(),
                 report.GetProperty("alerts").GetProperty("added").GetProperty("by_region").GetProperty("DE").GetInt64()), Is.EqualTo((0L, events, events)));
             Assert.That((report.GetProperty("live_mean_score").GetDouble(), report.GetProperty("shadow_mean_score").GetDouble()), Is.EqualTo((5.0, 7.0)));
+            var consent = report.GetProperty("factors").EnumerateArray().Single(f => f.GetProperty("code").GetString() == "eu_no_consent");
+            Assert.That((consent.GetProperty("live").GetDouble(), consent.GetProperty("candidate").GetDouble(), consent.GetProperty("live_events").GetInt64()),
+                Is.EqualTo((5.0 * events, 7.0 * events, events)));
+            Assert.That(verdict.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            var outcomes = report.GetProperty("outcomes");
+            Assert.That((outcomes.GetProperty("labelled").GetInt64(), outcomes.GetProperty("live").GetProperty("false_negatives").GetInt64(),
+                outcomes.GetProperty("candidate").GetProperty("true_positives").GetInt64(), outcomes.GetProperty("candidate").GetProperty("precision").GetDouble()),
+                Is.EqualTo((1L, 1L, 1L, 1.0)), "the analyst's verdict: the live policy missed it, the shadow alerted");
             Assert.That(stopped.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(after.GetProperty("policy_version").GetInt32(), Is.EqualTo(live));
         });
