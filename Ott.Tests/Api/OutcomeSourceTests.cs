@@ -27,7 +27,11 @@ public class OutcomeSourceTests
         var modelsAfterRecord = await (await admin.GetAsync("/api/v1/models")).JsonAsync();
         var segmentsAfterRecord = await (await analyst.GetAsync("/api/v1/analytics/segments")).JsonAsync();
         var prefix = recorded.GetProperty("id_prefix").GetString()!;
-        var sample = await outcomes.GetAsync($"{prefix}-u0-e0");
+        // One of the run's events (a simulated user may have had no session in the period): the latest assessment of the run.
+        var latest = await (await analyst.GetAsync("/results/latest?limit=100")).JsonAsync();
+        var eventId = latest.EnumerateArray().Select(r => r.GetProperty("event").GetProperty("event_id").GetString()!)
+            .First(id => id.StartsWith(prefix + "-", StringComparison.Ordinal));
+        var sample = await outcomes.GetAsync(eventId);
 
         var taught = await (await admin.PostAsJsonAsync("/api/v1/simulations", new { scenario = "normal", users = 3, seed = 6, days = 1, teach = true })).JsonAsync();
         var models = await (await admin.GetAsync("/api/v1/models")).JsonAsync();
