@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
 
 namespace Ott.Grains.Detection;
@@ -42,27 +43,8 @@ public sealed partial class ModelCache(IGrainFactory grains, IOptions<DetectionO
         return (_anomaly?.Version, _violation?.Version);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CacheRefresh);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RefreshAsync();
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogRefreshFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RefreshLoop.RunAsync(options.Value.CacheRefresh, RefreshAsync, ex => LogRefreshFailed(logger, ex), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Model} v{Version} into this silo")]
     private static partial void LogLoaded(ILogger logger, string model, int? version);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ott.Grains.Common;
 using Ott.Grains.Interfaces;
 
 namespace Ott.Grains.Network;
@@ -30,27 +31,8 @@ public sealed partial class NetworkCache(IGrainFactory grains, IOptions<RingGrap
         return _snapshot.Version;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CacheRefresh);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RefreshAsync();
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogRefreshFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RefreshLoop.RunAsync(options.Value.CacheRefresh, RefreshAsync, ex => LogRefreshFailed(logger, ex), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the ring snapshot failed; the last one stays in use")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Ott.Grains.Common;
 using Ott.Grains.Alerts;
 using Ott.Grains.Compliance;
 using Ott.Grains.Interfaces;
@@ -122,27 +123,8 @@ public sealed partial class PolicyCache(
         return policy;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Refresh);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await RefreshAsync();
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogRefreshFailed(logger, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RefreshLoop.RunAsync(options.Value.Refresh, RefreshAsync, ex => LogRefreshFailed(logger, ex), stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging with policy version {Version} (was {Previous})")]
     private static partial void LogLoaded(ILogger logger, int version, int? previous);
