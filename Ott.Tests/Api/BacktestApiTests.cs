@@ -30,15 +30,11 @@ public class BacktestApiTests
 
     private async Task<JsonElement> DecideAsync(string user, string region, DateTimeOffset at)
     {
-        var json = TestEvents.Json(j =>
+        var json = TestEvents.ConsentlessExport(at, j =>
         {
             j["user_id"] = user;
-            j["event_type"] = "export";
             j["region"] = region;
-            j["is_eu"] = true;
-            j["has_consent"] = false;
-            j["purpose"] = "advertising";
-        }, at);
+        });
         var response = await _admin.PostAsync("/api/v1/decisions", Http.Json(json));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         return await response.JsonAsync();
@@ -74,7 +70,7 @@ public class BacktestApiTests
             new StringContent("""{"confirmed_violation":true}""", Encoding.UTF8, "application/json"));
         Assert.That(outcome.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var candidate = PolicyDecisionTests.Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal);
+        var candidate = PolicyDecisionTests.StricterFromMedium;
         var created = await (await _admin.PostAsync("/api/v1/policies", new StringContent(candidate, Encoding.UTF8, "application/json"))).JsonAsync();
         var version = created.GetProperty("version").GetInt32();
         var before = await LiveAsync(users);

@@ -32,14 +32,7 @@ public class PolicyApiTests
 
     private async Task<JsonElement> DecideExportAsync()
     {
-        var json = TestEvents.Json(j =>
-        {
-            j["event_type"] = "export";
-            j["region"] = "DE";
-            j["is_eu"] = true;
-            j["has_consent"] = false;
-            j["purpose"] = "advertising";
-        });
+        var json = TestEvents.ConsentlessExport();
         var response = await _admin.PostAsync("/api/v1/decisions", Http.Json(json));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         return await response.JsonAsync();
@@ -102,7 +95,7 @@ public class PolicyApiTests
     {
         await DecideExportAsync();
         var live = await ActiveAsync();
-        var candidate = PolicyDecisionTests.Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal);
+        var candidate = PolicyDecisionTests.StricterFromMedium;
         var version = (await (await _admin.PostAsync("/api/v1/policies", Body(candidate))).JsonAsync()).GetProperty("version").GetInt32();
         var refusedLive = await _admin.PostAsync($"/api/v1/policies/{live}/shadow", null);
 

@@ -176,14 +176,7 @@ public class DashboardBrowserTests
         var at = DateTimeOffset.UtcNow.AddMinutes(-10);
         async Task<JsonElement> DecideAsync(int i)
         {
-            var json = TestEvents.Json(e =>
-            {
-                e["event_type"] = "export";
-                e["region"] = "DE";
-                e["is_eu"] = true;
-                e["has_consent"] = false;
-                e["purpose"] = "advertising";
-            }, at.AddSeconds(i));
+            var json = TestEvents.ConsentlessExport(at.AddSeconds(i));
             using var response = await admin.PostAsync("/api/v1/decisions", Http.Json(json));
             return await response.JsonAsync();
         }
@@ -193,7 +186,7 @@ public class DashboardBrowserTests
             await DecideAsync(i);
         }
 
-        var candidate = Engines.Policies.PolicyDecisionTests.Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal);
+        var candidate = Engines.Policies.PolicyDecisionTests.StricterFromMedium;
         using var created = await admin.PostAsync("/api/v1/policies", new StringContent(candidate, System.Text.Encoding.UTF8, "application/json"));
         var version = (await created.JsonAsync()).GetProperty("version").GetInt32();
         using var started = await admin.PostAsync($"/api/v1/policies/{version}/backtests", Http.Json(new JsonObject

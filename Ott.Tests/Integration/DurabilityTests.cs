@@ -116,14 +116,7 @@ public class DurabilityTests(SqlEngine engine)
         var list = await (await again.GetAsync("/api/v1/policies")).JsonAsync();
         var activations = await (await again.GetAsync("/api/v1/policies/activations")).JsonAsync();
         var report = await (await again.GetAsync(backtest)).JsonAsync();
-        var decision = await (await again.PostAsync("/api/v1/decisions", Http.Json(TestEvents.Json(j =>
-        {
-            j["event_type"] = "export";
-            j["region"] = "DE";
-            j["is_eu"] = true;
-            j["has_consent"] = false;
-            j["purpose"] = "advertising";
-        })))).JsonAsync();
+        var decision = await (await again.PostAsync("/api/v1/decisions", Http.Json(TestEvents.ConsentlessExport()))).JsonAsync();
 
         Assert.Multiple(() =>
         {

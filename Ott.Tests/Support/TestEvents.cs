@@ -81,6 +81,17 @@ public static class TestEvents
     public static JsonObject ToJson(OttEvent e) => EventWire.ToJson(e);
 
     /// <summary>A valid wire event a minute old (or at <paramref name="at"/>); change fields with <paramref name="edit"/>.</summary>
+    /// <summary>An advertising export in Germany without consent (a GDPR consent violation), for the policy tests.</summary>
+    public static JsonObject ConsentlessExport(DateTimeOffset? at = null, Action<JsonObject>? edit = null) => Json(j =>
+    {
+        j["event_type"] = "export";
+        j["region"] = "DE";
+        j["is_eu"] = true;
+        j["has_consent"] = false;
+        j["purpose"] = "advertising";
+        edit?.Invoke(j);
+    }, at);
+
     public static JsonObject Json(Action<JsonObject>? edit = null, DateTimeOffset? at = null)
     {
         var json = ToJson(Event(ip: "198.51.100.7", at: at ?? DateTimeOffset.UtcNow.AddMinutes(-1)));

@@ -26,7 +26,7 @@ public class BacktestReplayTests
     /// <summary>The stricter example, and alerts from medium up: every consent-less export is blocked and alerted.</summary>
     private static Policy Candidate()
     {
-        var document = PolicyValidator.Read(PolicyDecisionTests.Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal),
+        var document = PolicyValidator.Read(PolicyDecisionTests.StricterFromMedium,
             JsonNode.Parse(PolicyJson.Write(TestPolicies.DefaultDocument())), TestPolicies.Pack, out var errors);
         Assert.That(errors, Is.Empty);
         return TestPolicies.Compile(document!, version: 2);

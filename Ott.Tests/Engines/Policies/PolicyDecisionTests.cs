@@ -40,6 +40,10 @@ public class PolicyDecisionTests
             new NetworkCache(null!, Options.Create(new RingGraphOptions()), NullLogger<NetworkCache>.Instance));
     }
 
+    /// <summary>The stricter example with alerts from medium up (the candidate of the backtest and shadow tests).</summary>
+    public static readonly string StricterFromMedium =
+        Stricter.Replace("\"scoring\":", "\"alerts\":{\"min_level\":\"medium\"},\"scoring\":", StringComparison.Ordinal);
+
     public static Policy StricterPolicy()
     {
         var basis = JsonNode.Parse(PolicyJson.Write(TestPolicies.DefaultDocument()));
